@@ -1,0 +1,105 @@
+# lazytrace: one Makefile for the tracer, its tests and the VM harness.
+#   make            build/lazytrace (static x86_64, BPF object embedded)
+#   make deps       install the Debian build and test dependencies
+#   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
+#   make test       unit, host live and VM tests
+
+ARCH ?= x86
+OUT := build
+CLANG ?= clang-19
+BPFTOOL ?= bpftool
+CC ?= gcc
+
+ifeq ($(ARCH),arm64)
+  BPF_ARCH := arm64
+  VMLINUX_DIR ?= vmlinux/arm64
+  OUT := build/arm64
+  CC := aarch64-linux-gnu-gcc
+else
+  BPF_ARCH := x86
+  VMLINUX_DIR ?= vmlinux/x86
+endif
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+USER_CFLAGS := $(CFLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf
+LIBS := -lbpf -lelf -lz -lzstd -ljson-c
+LDFLAGS_STATIC := -static
+
+BPF_SRC := bpf/lazytrace.bpf.c
+BPF_HDRS := $(wildcard bpf/*.h)
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
+LIB_OBJS := $(filter-out $(OUT)/user/main.o,$(USER_OBJS))
+
+WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps demo test unit-test host-test vm-test clean workloads vmlinux
+
+all: $(OUT)/lazytrace
+
+$(OUT)/lazytrace.bpf.o: $(BPF_SRC) $(BPF_HDRS) $(VMLINUX_DIR)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
+		-I$(VMLINUX_DIR) -Ibpf -c $< -o $@
+
+$(OUT)/lazytrace.skel.h: $(OUT)/lazytrace.bpf.o
+	$(BPFTOOL) gen skeleton $< name lazytrace_bpf > $@
+
+$(OUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/lazytrace.h $(OUT)/lazytrace.skel.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(OUT)/lazytrace: $(USER_OBJS)
+	$(CC) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS)
+
+# ---- workloads and the independent ground-truth counter (VM tests) ----
+
+workloads: $(WORKLOADS) $(OUT)/nbcount
+
+$(OUT)/workloads/%: tests/workloads/%.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -static -Wall -o $@ $<
+
+$(OUT)/nbcount.bpf.o: tests/vm/nbcount.bpf.c $(VMLINUX_DIR)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
+		-I$(VMLINUX_DIR) -c $< -o $@
+
+$(OUT)/nbcount.skel.h: $(OUT)/nbcount.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@
+
+$(OUT)/nbcount: tests/vm/nbcount.c $(OUT)/nbcount.skel.h
+	$(CC) -O2 -static -I$(OUT) -o $@ $< -lbpf -lelf -lz -lzstd
+
+# ---- tests ----
+
+$(OUT)/unit/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(LIB_OBJS) -lcmocka $(LIBS)
+
+unit-test: $(UNIT_TESTS) tests/fixtures/fixture_btf.o
+	LT_FIXTURES=tests/fixtures tests/unit/run.sh $(UNIT_TESTS)
+
+tests/fixtures/fixture_btf.o: tests/fixtures/fixture_btf.c
+	$(CLANG) -g -O0 -target bpf -c $< -o $@
+
+host-test: all
+	tests/host/run.sh
+
+vm-test: all workloads
+	tests/vm/run.sh
+
+test: unit-test host-test vm-test
+
+deps:
+	scripts/install-deps.sh
+
+demo: deps all workloads
+	scripts/demo.sh
+
+vmlinux:
+	scripts/gen-vmlinux.sh $(BPF_ARCH)
+
+clean:
+	rm -rf build

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Recording: filters, histograms, exact aggregation and streamed findings. */
+#ifndef LT_EMIT_BPF_H
+#define LT_EMIT_BPF_H
+
+#include "maps.bpf.h"
+
+static __always_inline bool filtered_out(void)
+{
+	if (cfg_tgid && (bpf_get_current_pid_tgid() >> 32) != cfg_tgid)
+		return true;
+	if (cfg_cgroup_id && bpf_get_current_cgroup_id() != cfg_cgroup_id)
+		return true;
+	if (cfg_comm_on) {
+		char comm[LT_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		for (int i = 0; i < LT_COMM_LEN; i++) {
+			if (comm[i] != cfg_comm[i])
+				return true;
+			if (!comm[i])
+				break;
+		}
+	}
+	return false;
+}
+
+/* Same bucket rule as user/hist.c: slot k holds [2^k, 2^(k+1)), 0 in 0. */
+static __always_inline __u32 log2_slot(__u64 v)
+{
+	__u32 r = 0;
+
+	for (int i = 32; i > 0; i >>= 1) {
+		if (v >> i) {
+			v >>= i;
+			r += i;
+		}
+	}
+	return r < LT_HIST_SLOTS ? r : LT_HIST_SLOTS - 1;
+}
+
+static struct lt_hist_val zero_hist;
+
+static __always_inline void hist_add(__u32 hist, __u64 value)
+{
+	struct lt_hist_key key = { .hist = hist };
+	struct lt_hist_val *h;
+	__u32 slot;
+
+	if (cfg_by_cgroup)
+		key.cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	h = bpf_map_lookup_elem(&lt_hists, &key);
+	if (!h) {
+		bpf_map_update_elem(&lt_hists, &key, &zero_hist, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&lt_hists, &key);
+		if (!h)
+			return;
+	}
+	slot = log2_slot(value);
+	if (slot < LT_HIST_SLOTS)
+		__sync_fetch_and_add(&h->slots[slot], 1);
+}
+
+struct lt_ctx {
+	__u32 kind;
+	__u32 severity;
+	__u32 event;
+	__u32 slot;
+	__u32 order;
+	__u64 gfp;
+	__u64 pages;
+	__u64 detail;
+	__u32 depth;
+	__u32 pause;
+};
+
+static __always_inline void agg_count(struct lt_agg_key *key, __u64 now)
+{
+	struct lt_agg_val *v = bpf_map_lookup_elem(&lt_agg, key);
+	struct lt_agg_val init = { .count = 1, .first_ns = now, .last_ns = now };
+
+	if (v) {
+		__sync_fetch_and_add(&v->count, 1);
+		v->last_ns = now;
+		return;
+	}
+	if (!bpf_map_update_elem(&lt_agg, key, &init, BPF_NOEXIST))
+		return;
+	/* Lost a race with another CPU inserting the same key. */
+	v = bpf_map_lookup_elem(&lt_agg, key);
+	if (v) {
+		__sync_fetch_and_add(&v->count, 1);
+		v->last_ns = now;
+	} else {
+		stat_inc(LT_ST_AGG_FULL);
+	}
+}
+
+/*
+ * Count first, stream second: the aggregation map is exact whatever the
+ * ring buffer does, and every record the ring buffer refuses is counted.
+ */
+static __always_inline void emit(void *ctx, struct lt_ctx *c)
+{
+	struct lt_agg_key key = {
+		.kind = c->kind, .severity = c->severity, .event = c->event,
+		.stack_id = -1,
+	};
+	__u64 now = bpf_ktime_get_ns();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct lt_finding *f;
+
+	if (cfg_stacks) {
+		key.stack_id = bpf_get_stackid(ctx, &lt_stacks, 0);
+		if (key.stack_id < 0) {
+			stat_inc(LT_ST_STACK_LOST);
+			key.stack_id = -1;
+		}
+	}
+	agg_count(&key, now);
+
+	f = bpf_ringbuf_reserve(&lt_rb, sizeof(*f), 0);
+	if (!f) {
+		stat_inc(LT_ST_RB_DROPS);
+		return;
+	}
+	f->ts_ns = now;
+	f->cgroup_id = bpf_get_current_cgroup_id();
+	f->gfp = c->gfp;
+	f->pages = c->pages;
+	f->detail = c->detail;
+	f->kind = c->kind;
+	f->severity = c->severity;
+	f->pid = id >> 32;
+	f->tid = (__u32)id;
+	f->cpu = bpf_get_smp_processor_id();
+	f->depth = c->depth;
+	f->pause = c->pause;
+	f->event = c->event;
+	f->slot = c->slot;
+	f->order = c->order;
+	f->stack_id = key.stack_id;
+	bpf_get_current_comm(f->comm, sizeof(f->comm));
+	f->nstack = 0;
+	if (cfg_stacks) {
+		long n = bpf_get_stack(ctx, f->stack, sizeof(f->stack), 0);
+
+		f->nstack = n > 0 ? n / sizeof(__u64) : 0;
+	}
+	bpf_ringbuf_submit(f, 0);
+}
+
+#endif

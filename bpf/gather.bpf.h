@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* mmu_gather readers: batch sizes, gather totals, flush spans. */
+#ifndef LT_GATHER_BPF_H
+#define LT_GATHER_BPF_H
+
+#include "maps.bpf.h"
+
+#define LT_BATCH_MAX	512	/* MAX_GATHER_BATCH is 510 on 4K pages */
+#define LT_CHUNK	16
+
+/* Pre-6.3 batches held struct page *pages[], not encoded_pages[]. */
+struct mmu_gather_batch___old {
+	struct mmu_gather_batch___old *next;
+	unsigned int nr;
+	unsigned int max;
+	struct page *pages[0];
+} __attribute__((preserve_access_index));
+
+/*
+ * Pages held by one batch. Since 6.9 a folio range takes two slots: the
+ * page with ENCODED_PAGE_BIT_NR_PAGES_NEXT (value 2) set, then nr << 2.
+ * Older kernels never set that bit, so the same walk returns nr there.
+ */
+static __always_inline __u64 batch_pages(struct mmu_gather_batch *b)
+{
+	__u64 buf[LT_CHUNK];
+	__u32 nr = BPF_CORE_READ(b, nr);
+	__u64 pages = 0;
+	bool count_next = false;
+	void *base;
+
+	if (nr > LT_BATCH_MAX)
+		nr = LT_BATCH_MAX;
+	if (bpf_core_field_exists(b->encoded_pages))
+		base = (void *)__builtin_preserve_access_index(&b->encoded_pages);
+	else
+		return nr;
+
+	for (__u32 c = 0; c < LT_BATCH_MAX / LT_CHUNK; c++) {
+		__u32 off = c * LT_CHUNK;
+
+		if (off >= nr)
+			break;
+		if (bpf_probe_read_kernel(buf, sizeof(buf),
+					  base + off * sizeof(__u64)))
+			break;
+		for (__u32 i = 0; i < LT_CHUNK; i++) {
+			if (off + i >= nr)
+				break;
+			if (count_next) {
+				pages += buf[i] >> 2;
+				count_next = false;
+			} else if (buf[i] & 2) {
+				count_next = true;
+			} else {
+				pages += 1;
+			}
+		}
+	}
+	return pages;
+}
+
+static __always_inline __u64 span_pages(__u64 start, __u64 end)
+{
+	if (end == ~0ULL)	/* TLB_FLUSH_ALL */
+		return ~0ULL;
+	return end > start ? (end - start) >> cfg_page_shift : 0;
+}
+
+#endif

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One handler per logical event. Every attach flavour (fentry, kprobe by
+ * address, uprobe, raw tracepoint) decodes its arguments and calls these,
+ * so the state machine exists once.
+ */
+#ifndef LT_HANDLERS_BPF_H
+#define LT_HANDLERS_BPF_H
+
+#include "state.bpf.h"
+#include "emit.bpf.h"
+#include "gather.bpf.h"
+
+static __always_inline __u32 sev_of(__u32 kind)
+{
+	return kind < LT_K_MAX ? cfg_sev[kind] : LT_SEV_ERROR;
+}
+
+static __always_inline void raise(void *ctx, struct lt_ctx *c, __u32 kind)
+{
+	c->kind = kind;
+	if (!c->severity)
+		c->severity = sev_of(kind);
+	emit(ctx, c);
+}
+
+/* Two sources disagree about "active": report it once per event. */
+static __always_inline void cross_check(void *ctx, struct task_struct *t,
+					struct lt_view *v, bool irq,
+					struct lt_ctx *c)
+{
+	struct lt_view w;
+	struct lt_ctx m = *c;
+
+	if (cfg_src2 == LT_SRC_NONE || irq)
+		return;
+	read_source(cfg_src2, t, &w);
+	if (w.active == v->active)
+		return;
+	m.severity = 0;
+	m.depth = v->depth;
+	m.pause = v->pause;
+	m.detail = ((__u64)cfg_src2 << 32) | (w.pause << 16) | w.depth;
+	raise(ctx, &m, LT_K_STATE_MISMATCH);
+}
+
+/* Section boundaries: the event-tracked source (d). */
+static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct lt_ctx c = { .event = ev, .slot = slot };
+	struct lt_task *st;
+	__u64 now;
+
+	stat_inc(ev);
+	/* 7.0's helpers return early in interrupt context; so do we. */
+	if (in_irq_ctx(t)) {
+		stat_inc(LT_ST_IRQ_SKIPPED);
+		return 0;
+	}
+	if (filtered_out())
+		return 0;
+	st = bpf_task_storage_get(&lt_tasks, t, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		return 0;
+	now = bpf_ktime_get_ns();
+	c.pause = st->pause;
+	if (ev == LT_EV_ENTER) {
+		if (st->pause) {
+			/* 7.0: enable while paused changes nothing */
+			c.depth = st->depth;
+			raise(ctx, &c, LT_K_ENABLE_WHILE_PAUSED);
+			return 0;
+		}
+		st->depth++;
+		c.depth = st->depth;
+		if (st->depth == 1)
+			st->start_ns = now;
+		else
+			raise(ctx, &c, LT_K_NESTED_ENTER);
+		hist_add(LT_H_DEPTH, st->depth);
+	} else if (ev == LT_EV_LEAVE) {
+		if (!st->depth) {
+			raise(ctx, &c, LT_K_UNBALANCED_DISABLE);
+			return 0;
+		}
+		st->depth--;
+		if (!st->depth)
+			hist_add(LT_H_SECTION_SPAN, now - st->start_ns);
+	} else if (ev == LT_EV_PAUSE) {
+		st->pause++;
+	} else if (ev == LT_EV_RESUME) {
+		if (!st->pause) {
+			c.detail = 1;	/* resume without pause */
+			c.depth = st->depth;
+			raise(ctx, &c, LT_K_UNBALANCED_DISABLE);
+			return 0;
+		}
+		st->pause--;
+	}
+	return 0;
+}
+
+static __always_inline int on_alloc(void *ctx, __u32 slot, __u64 gfp,
+				    __u32 order)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct lt_ctx c = { .event = LT_EV_PAGE_ALLOC, .slot = slot,
+			    .gfp = gfp, .order = order };
+	struct lt_view v;
+	bool irq;
+
+	stat_inc(LT_EV_PAGE_ALLOC);
+	if (cfg_src == LT_SRC_NONE) {
+		/* No state: the order histogram covers every allocation. */
+		if (!filtered_out())
+			hist_add(LT_H_ALLOC_ORDER, order);
+		return 0;
+	}
+	/* Hot path: the lazy predicate costs one read, test it first. */
+	read_source(cfg_src, t, &v);
+	if (!v.active && cfg_src2 == LT_SRC_NONE)
+		return 0;
+	irq = in_irq_ctx(t);
+	if (irq)
+		v.active = false;
+	if (filtered_out())
+		return 0;
+	c.depth = v.depth;
+	c.pause = v.pause;
+	cross_check(ctx, t, &v, irq, &c);
+	if (!v.active)
+		return 0;
+	hist_add(LT_H_ALLOC_ORDER, order);
+	hist_add(LT_H_DEPTH, v.depth);
+	c.pages = 1ULL << (order & 31);
+	if (gfp & cfg_gfp_reclaim)
+		c.severity = cfg_sev_alloc_sleep;
+	raise(ctx, &c, LT_K_ALLOC_IN_LAZY);
+	return 0;
+}
+
+/* TLB flushes and page-batch frees: both are "flush" work inside a section. */
+static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
+					 __u64 pages)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct lt_ctx c = { .event = ev, .slot = slot, .pages = pages };
+	struct lt_view v;
+	bool irq;
+
+	stat_inc(ev);
+	if (filtered_out())
+		return 0;
+	if (ev == LT_EV_TLB_FLUSH && pages != ~0ULL)
+		hist_add(LT_H_FLUSH_SPAN, pages);
+	if (ev == LT_EV_BATCH_FREE && pages)
+		hist_add(LT_H_BATCH_PAGES, pages);
+	if (!lazy_view(t, &v, false))
+		return 0;
+	irq = in_irq_ctx(t);
+	if (irq)
+		v.active = false;
+	c.depth = v.depth;
+	c.pause = v.pause;
+	cross_check(ctx, t, &v, irq, &c);
+	if (v.active)
+		raise(ctx, &c, LT_K_FLUSH_IN_LAZY);
+	return 0;
+}
+
+static __always_inline int on_gather_finish(struct mmu_gather *tlb)
+{
+	stat_inc(LT_EV_GATHER_FINISH);
+	if (filtered_out())
+		return 0;
+	/* The on-stack local batch is always there; batch_count adds pages
+	 * allocated by tlb_next_batch. */
+	hist_add(LT_H_GATHER_BATCHES, BPF_CORE_READ(tlb, batch_count) + 1);
+	if (BPF_CORE_READ_BITFIELD_PROBED(tlb, fullmm))
+		stat_inc(LT_ST_GATHER_FULLMM);
+	else
+		stat_inc(LT_ST_GATHER_PARTIAL);
+	return 0;
+}
+
+/* Counters still set when the task leaves the kernel or dies. */
+static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct lt_ctx c = { .event = ev };
+	struct lt_view v;
+
+	stat_inc(ev);
+	if (!lazy_view(t, &v, false))
+		return 0;
+	if (!v.depth && !v.pause)
+		return 0;
+	if (filtered_out())
+		return 0;
+	c.depth = v.depth;
+	c.pause = v.pause;
+	raise(ctx, &c, kind);
+	return 0;
+}
+
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline int on_sched_switch(void *ctx, bool preempt,
+					   struct task_struct *prev)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct lt_ctx c = { .event = LT_EV_SCHED_SWITCH };
+	struct lt_view v;
+	long state;
+
+	stat_inc(LT_EV_SCHED_SWITCH);
+	if (preempt || !lazy_view(t, &v, false) || !v.active)
+		return 0;
+	/* 5.14 renamed task_struct.state to __state. */
+	if (bpf_core_field_exists(prev->__state))
+		state = BPF_CORE_READ(prev, __state);
+	else
+		state = BPF_CORE_READ((struct task_struct___pre514 *)prev,
+				      state);
+	if (!state || filtered_out())
+		return 0;
+	c.depth = v.depth;
+	c.pause = v.pause;
+	c.detail = state;
+	raise(ctx, &c, LT_K_SLEEP_IN_LAZY);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lazytrace programs. Each logical event has a program per attach method
+ * (fe_* fentry, kp_* kprobe by address or uprobe, tp_* raw tracepoint);
+ * the loader enables one per event from the probe catalog and leaves the
+ * rest unloaded. All of them decode arguments and call handlers.bpf.h.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "handlers.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define FSLOT(ev)	(cfg_fentry_slot[ev])
+#define KSLOT()		((__u32)LT_COOKIE_SLOT(bpf_get_attach_cookie(ctx)))
+
+/* ---- fentry: one target each, chosen by the loader before load ---- */
+
+SEC("fentry")
+int BPF_PROG(fe_enter) { return on_boundary(ctx, LT_EV_ENTER, FSLOT(LT_EV_ENTER)); }
+
+SEC("fentry")
+int BPF_PROG(fe_leave) { return on_boundary(ctx, LT_EV_LEAVE, FSLOT(LT_EV_LEAVE)); }
+
+SEC("fentry")
+int BPF_PROG(fe_flush) { return on_boundary(ctx, LT_EV_FLUSH, FSLOT(LT_EV_FLUSH)); }
+
+SEC("fentry")
+int BPF_PROG(fe_pause) { return on_boundary(ctx, LT_EV_PAUSE, FSLOT(LT_EV_PAUSE)); }
+
+SEC("fentry")
+int BPF_PROG(fe_resume) { return on_boundary(ctx, LT_EV_RESUME, FSLOT(LT_EV_RESUME)); }
+
+/* __alloc_frozen_pages_noprof, __alloc_pages_noprof, __alloc_pages */
+SEC("fentry")
+int BPF_PROG(fe_alloc, gfp_t gfp, unsigned int order)
+{
+	return on_alloc(ctx, FSLOT(LT_EV_PAGE_ALLOC), gfp, order);
+}
+
+/* x86 flush_tlb_mm_range(mm, start, end, ...) */
+SEC("fentry")
+int BPF_PROG(fe_flush_range, struct mm_struct *mm, unsigned long start,
+	     unsigned long end)
+{
+	return on_flush_work(ctx, LT_EV_TLB_FLUSH, FSLOT(LT_EV_TLB_FLUSH),
+			     span_pages(start, end));
+}
+
+SEC("fentry")
+int BPF_PROG(fe_next_batch, struct mmu_gather *tlb)
+{
+	stat_inc(LT_EV_NEXT_BATCH);
+	return 0;
+}
+
+/* __tlb_batch_free_encoded_pages(batch), 6.9+ */
+SEC("fentry")
+int BPF_PROG(fe_batch_free, struct mmu_gather_batch *batch)
+{
+	return on_flush_work(ctx, LT_EV_BATCH_FREE, FSLOT(LT_EV_BATCH_FREE),
+			     batch_pages(batch));
+}
+
+/* free_pages_and_swap_cache(pages, nr): one call per batch before 6.9 */
+SEC("fentry")
+int BPF_PROG(fe_batch_free_nr, void *pages, int nr)
+{
+	return on_flush_work(ctx, LT_EV_BATCH_FREE, FSLOT(LT_EV_BATCH_FREE),
+			     nr > 0 ? nr : 0);
+}
+
+SEC("fentry")
+int BPF_PROG(fe_table_free, struct mmu_gather *tlb)
+{
+	stat_inc(LT_EV_TABLE_FREE);
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fe_gather_finish, struct mmu_gather *tlb)
+{
+	return on_gather_finish(tlb);
+}
+
+/* ---- kprobes: attached by address, cookie = (slot, event) ---- */
+
+SEC("kprobe")
+int BPF_KPROBE(kp_enter) { return on_boundary(ctx, LT_EV_ENTER, KSLOT()); }
+
+SEC("kprobe")
+int BPF_KPROBE(kp_leave) { return on_boundary(ctx, LT_EV_LEAVE, KSLOT()); }
+
+SEC("kprobe")
+int BPF_KPROBE(kp_flush) { return on_boundary(ctx, LT_EV_FLUSH, KSLOT()); }
+
+SEC("kprobe")
+int BPF_KPROBE(kp_pause) { return on_boundary(ctx, LT_EV_PAUSE, KSLOT()); }
+
+SEC("kprobe")
+int BPF_KPROBE(kp_resume) { return on_boundary(ctx, LT_EV_RESUME, KSLOT()); }
+
+SEC("kprobe")
+int BPF_KPROBE(kp_alloc, gfp_t gfp, unsigned int order)
+{
+	return on_alloc(ctx, KSLOT(), gfp, order);
+}
+
+/* tlb_flush_mmu_tlbonly(tlb): a static inline with a copy per user */
+SEC("kprobe")
+int BPF_KPROBE(kp_flush_gather, struct mmu_gather *tlb)
+{
+	__u64 end = BPF_CORE_READ(tlb, end);
+
+	if (!end)	/* returns early: nothing to flush */
+		return 0;
+	return on_flush_work(ctx, LT_EV_TLB_FLUSH, KSLOT(),
+			     span_pages(BPF_CORE_READ(tlb, start), end));
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_flush_range, struct mm_struct *mm, unsigned long start,
+	       unsigned long end)
+{
+	return on_flush_work(ctx, LT_EV_TLB_FLUSH, KSLOT(),
+			     span_pages(start, end));
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_next_batch, struct mmu_gather *tlb)
+{
+	stat_inc(LT_EV_NEXT_BATCH);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_batch_free, struct mmu_gather_batch *batch)
+{
+	return on_flush_work(ctx, LT_EV_BATCH_FREE, KSLOT(),
+			     batch_pages(batch));
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_batch_free_nr, void *pages, int nr)
+{
+	return on_flush_work(ctx, LT_EV_BATCH_FREE, KSLOT(), nr > 0 ? nr : 0);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_table_free, struct mmu_gather *tlb)
+{
+	stat_inc(LT_EV_TABLE_FREE);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_gather_finish, struct mmu_gather *tlb)
+{
+	return on_gather_finish(tlb);
+}
+
+/* ---- raw tracepoints: positional arguments of the TP_PROTO ---- */
+
+/* kmem:mm_page_alloc(page, order, gfp_flags, migratetype) */
+SEC("raw_tp/mm_page_alloc")
+int tp_page_alloc(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_alloc(ctx, FSLOT(LT_EV_PAGE_ALLOC), ctx->args[2],
+			(__u32)ctx->args[1]);
+}
+
+/* tlb:tlb_flush(reason, pages), x86 only; pages is TLB_FLUSH_ALL for all */
+SEC("raw_tp/tlb_flush")
+int tp_tlb_flush(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_flush_work(ctx, LT_EV_TLB_FLUSH, FSLOT(LT_EV_TLB_FLUSH),
+			     ctx->args[1]);
+}
+
+SEC("raw_tp/sys_exit")
+int tp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_task_edge(ctx, LT_EV_SYSCALL_EXIT, LT_K_OPEN_AT_USER_RETURN);
+}
+
+SEC("raw_tp/sched_process_exit")
+int tp_task_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_task_edge(ctx, LT_EV_TASK_EXIT, LT_K_OPEN_AT_EXIT);
+}
+
+/* sched:sched_switch(preempt, prev, next, ...) */
+SEC("raw_tp/sched_switch")
+int tp_sched_switch(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_sched_switch(ctx, (bool)ctx->args[0],
+			       (struct task_struct *)ctx->args[1]);
+}

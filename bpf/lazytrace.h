@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one header shared by the BPF programs and the loader: logical events,
+ * finding kinds, the ring-buffer record and every map key and value.
+ * Both sides must agree on these layouts byte for byte, so keep them plain
+ * fixed-width types with explicit padding.
+ */
+#ifndef LAZYTRACE_H
+#define LAZYTRACE_H
+
+#define LT_COMM_LEN	16
+#define LT_MAX_STACK	32	/* frames carried in a streamed finding */
+#define LT_HIST_SLOTS	40	/* log2 slots: 2^40 pages covers any span */
+#define LT_MAX_PROBES	64	/* attach slots, see lt_probe_cookie */
+
+/* Logical events: the rows of the probe catalog (user/catalog.c). */
+enum lt_event {
+	LT_EV_ENTER,		/* section enter (arch or generic hook) */
+	LT_EV_LEAVE,		/* section leave */
+	LT_EV_FLUSH,		/* arch flush of a section still open */
+	LT_EV_PAUSE,		/* 7.0 lazy_mmu_mode_pause */
+	LT_EV_RESUME,		/* 7.0 lazy_mmu_mode_resume */
+	LT_EV_PAGE_ALLOC,	/* page allocator */
+	LT_EV_TLB_FLUSH,	/* TLB flush */
+	LT_EV_NEXT_BATCH,	/* mmu_gather: tlb_next_batch */
+	LT_EV_BATCH_FREE,	/* mmu_gather: one page batch freed */
+	LT_EV_TABLE_FREE,	/* mmu_gather: page table queued for free */
+	LT_EV_GATHER_FINISH,	/* mmu_gather: tlb_finish_mmu */
+	LT_EV_SYSCALL_EXIT,	/* return to user space */
+	LT_EV_TASK_EXIT,	/* task exit */
+	LT_EV_SCHED_SWITCH,	/* context switch */
+	LT_EV_MAX
+};
+
+/* Finding kinds. Names and order match lt_kind_names in user/rules.c. */
+enum lt_kind {
+	LT_K_ALLOC_IN_LAZY,
+	LT_K_FLUSH_IN_LAZY,
+	LT_K_UNBALANCED_DISABLE,
+	LT_K_ENABLE_WHILE_PAUSED,
+	LT_K_OPEN_AT_USER_RETURN,
+	LT_K_OPEN_AT_EXIT,
+	LT_K_SLEEP_IN_LAZY,
+	LT_K_NESTED_ENTER,
+	LT_K_STATE_MISMATCH,
+	LT_K_MAX
+};
+
+enum lt_severity {
+	LT_SEV_INFO = 1,	/* legal under the rule set, still worth seeing */
+	LT_SEV_WARNING,
+	LT_SEV_ERROR,
+};
+
+/* Where "this task is in a lazy MMU section" is read from. */
+enum lt_state_src {
+	LT_SRC_NONE,
+	LT_SRC_TASK_COUNTERS,	/* task_struct.lazy_mmu_state, 7.0+ */
+	LT_SRC_XEN_PERCPU,	/* per-cpu xen_lazy_mode, Xen PV guests */
+	LT_SRC_ARM64_TIF,	/* thread_info.flags TIF_LAZY_MMU, 6.16-6.19 */
+	LT_SRC_EVENT_DEPTH,	/* depth counted from enter/leave probes */
+	LT_SRC_MAX
+};
+
+/* Which layout of task_struct.lazy_mmu_state the kernel uses. */
+enum lt_counter_layout {
+	LT_LAYOUT_V7,		/* {enable_count, pause_count}: merged 7.0 */
+	LT_LAYOUT_V4,		/* {nesting_level, active}: drafts v4/v5 */
+	LT_LAYOUT_V3,		/* {count, enabled}: draft v3 */
+};
+
+enum lt_hist_id {
+	LT_H_BATCH_PAGES,	/* pages in one mmu_gather page batch */
+	LT_H_GATHER_BATCHES,	/* page batches used by one mmu_gather */
+	LT_H_FLUSH_SPAN,	/* pages covered by one TLB flush */
+	LT_H_DEPTH,		/* nesting depth at in-section events */
+	LT_H_ALLOC_ORDER,	/* order of page allocations */
+	LT_H_SECTION_SPAN,	/* ns from outermost enter to leave */
+	LT_H_MAX
+};
+
+/* Counters in the per-CPU stats array, summed by the loader. */
+enum lt_stat {
+	LT_ST_EVENT0,				/* LT_EV_MAX hit counters */
+	LT_ST_RB_DROPS = LT_EV_MAX,		/* ring buffer full */
+	LT_ST_AGG_FULL,				/* aggregation map full */
+	LT_ST_GATHER_FULLMM,			/* finished gathers, fullmm */
+	LT_ST_GATHER_PARTIAL,			/* finished gathers, ranged */
+	LT_ST_STACK_LOST,			/* stack map collision */
+	LT_ST_IRQ_SKIPPED,			/* events in interrupt ctx */
+	LT_ST_MAX
+};
+
+/*
+ * A kprobe/fentry attachment's cookie carries the logical event in the
+ * low byte and the catalog slot (which symbol or copy) above it, so one
+ * program serves every copy of a static function.
+ */
+#define LT_COOKIE(ev, slot)	(((unsigned long long)(slot) << 8) | (ev))
+#define LT_COOKIE_EV(c)		((c) & 0xff)
+#define LT_COOKIE_SLOT(c)	((c) >> 8)
+
+/* One streamed finding (ring buffer record). */
+struct lt_finding {
+	unsigned long long ts_ns;
+	unsigned long long cgroup_id;
+	unsigned long long gfp;		/* page allocation gfp flags */
+	unsigned long long pages;	/* pages flushed, or allocated */
+	unsigned long long detail;	/* kind specific, see docs/JSON.md */
+	unsigned int kind;
+	unsigned int severity;
+	unsigned int pid;
+	unsigned int tid;
+	unsigned int cpu;
+	unsigned int depth;		/* nesting depth, primary source */
+	unsigned int pause;		/* pause count, primary source */
+	unsigned int event;		/* enum lt_event that raised it */
+	unsigned int slot;		/* catalog slot of the probe */
+	unsigned int order;		/* page allocation order */
+	int stack_id;			/* key into the aggregation map */
+	unsigned int nstack;		/* frames in stack[] */
+	char comm[LT_COMM_LEN];
+	unsigned long long stack[LT_MAX_STACK];
+};
+
+/* In-kernel aggregation: exact counts per (kind, severity, stack). */
+struct lt_agg_key {
+	unsigned int kind;
+	unsigned int severity;
+	int stack_id;			/* -1 when stacks are off or lost */
+	unsigned int event;
+};
+
+struct lt_agg_val {
+	unsigned long long count;
+	unsigned long long first_ns;
+	unsigned long long last_ns;
+};
+
+struct lt_hist_key {
+	unsigned int hist;		/* enum lt_hist_id */
+	unsigned int pad;
+	unsigned long long cgroup_id;	/* 0 unless --by-cgroup */
+	char comm[LT_COMM_LEN];
+};
+
+struct lt_hist_val {
+	unsigned long long slots[LT_HIST_SLOTS];
+};
+
+/* Per-task state for the event-tracked source and section spans. */
+struct lt_task {
+	unsigned int depth;
+	unsigned int pause;
+	unsigned long long start_ns;	/* outermost enter */
+};
+
+#endif /* LAZYTRACE_H */

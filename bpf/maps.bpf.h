@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Maps and load-time knobs. The loader fills the knobs between open and load. */
+#ifndef LT_MAPS_BPF_H
+#define LT_MAPS_BPF_H
+
+#include "lazytrace.h"
+
+/* Lazy-state plan (user/state_src.c decides it from the kernel's BTF). */
+const volatile __u32 cfg_src = LT_SRC_NONE;	/* primary source */
+const volatile __u32 cfg_src2 = LT_SRC_NONE;	/* cross-check source */
+const volatile __u32 cfg_layout = LT_LAYOUT_V7;
+const volatile __u32 cfg_tif_bit = 31;		/* arm64 TIF_LAZY_MMU */
+const volatile bool cfg_irq_check = true;	/* preempt_count readable */
+
+/* Filters. */
+const volatile __u32 cfg_tgid;
+const volatile __u64 cfg_cgroup_id;
+const volatile bool cfg_comm_on;
+const volatile char cfg_comm[LT_COMM_LEN];
+
+/* Output shaping. */
+const volatile bool cfg_stacks = true;
+const volatile bool cfg_by_cgroup;
+
+/* Rule set: severity per kind; allocations split by whether they sleep. */
+const volatile __u32 cfg_sev[LT_K_MAX];
+const volatile __u32 cfg_sev_alloc_sleep = LT_SEV_ERROR;
+/* __GFP_DIRECT_RECLAIM, taken from the running kernel's format file. */
+const volatile __u64 cfg_gfp_reclaim = 0x400;
+const volatile __u32 cfg_page_shift = 12;
+
+/* fentry programs are bound to one function each: the loader says which slot. */
+const volatile __u32 cfg_fentry_slot[LT_EV_MAX];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} lt_rb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, LT_MAX_STACK * sizeof(__u64));
+} lt_stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct lt_agg_key);
+	__type(value, struct lt_agg_val);
+} lt_agg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lt_hist_key);
+	__type(value, struct lt_hist_val);
+} lt_hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_ST_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} lt_stats SEC(".maps");
+
+/* Task storage is freed with the task, so a fork storm cannot leak it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lt_task);
+} lt_tasks SEC(".maps");
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&lt_stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+#endif

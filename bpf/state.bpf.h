@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading "is the current task inside a lazy MMU section" from whichever
+ * source the kernel has. See docs/STATE.md for the sources and eras.
+ */
+#ifndef LT_STATE_BPF_H
+#define LT_STATE_BPF_H
+
+#include "maps.bpf.h"
+
+/*
+ * task_struct.lazy_mmu_state, merged for 7.0 (Brodsky, "Nesting support for
+ * lazy MMU mode" v6). The draft series used other member names, which some
+ * vendor backports carry: {count, enabled} in v3, {nesting_level, active} in
+ * v4/v5. One flavor names them all; CO-RE resolves each member on its own.
+ */
+struct lazy_mmu_state___lt {
+	__u8 enable_count;
+	__u8 pause_count;
+	__u8 nesting_level;
+	__u8 active;
+	__u8 count;
+	__u8 enabled;
+} __attribute__((preserve_access_index));
+
+struct task_struct___lt {
+	struct lazy_mmu_state___lt lazy_mmu_state;
+} __attribute__((preserve_access_index));
+
+/* arm64 keeps preempt_count in thread_info; x86 does not (per-cpu). */
+struct thread_info___arm64 {
+	unsigned long flags;
+	__u64 preempt_count;
+} __attribute__((preserve_access_index));
+
+struct task_struct___ti {
+	struct thread_info___arm64 thread_info;
+} __attribute__((preserve_access_index));
+
+#if defined(__TARGET_ARCH_x86)
+/* x86 6.15+ and <= 6.1: a plain per-cpu int (6.2-6.14 kept it in pcpu_hot). */
+extern int __preempt_count __ksym __weak;
+/* Xen PV ~6.7-7.0 (commit "x86/xen: move paravirt lazy code"). */
+extern enum xen_lazy_mode xen_lazy_mode __ksym __weak;
+#endif
+
+struct lt_view {
+	__u32 depth;
+	__u32 pause;
+	bool active;	/* depth > 0, not paused, not in interrupt */
+};
+
+/* SOFTIRQ_MASK | HARDIRQ_MASK, as in_interrupt() tests. The NMI bits are left
+ * out on purpose: arm64 runs kprobe handlers under __nmi_enter(), and no page
+ * allocation or section change happens in a real NMI. */
+#define LT_IRQ_MASK	0x000fff00u
+
+static __always_inline bool in_irq_ctx(struct task_struct *t)
+{
+	__u32 pc = 0;
+
+	if (!cfg_irq_check)
+		return false;
+#if defined(__TARGET_ARCH_x86)
+	if (!&__preempt_count)
+		return false;
+	pc = *(int *)bpf_this_cpu_ptr(&__preempt_count);
+#else
+	struct task_struct___ti *ti = (void *)t;
+
+	if (!bpf_core_field_exists(ti->thread_info.preempt_count))
+		return false;
+	pc = BPF_CORE_READ(ti, thread_info.preempt_count);
+#endif
+	return pc & LT_IRQ_MASK;
+}
+
+static __always_inline void read_counters(struct task_struct *t,
+					  struct lt_view *v)
+{
+	struct task_struct___lt *tl = (void *)t;
+
+	if (cfg_layout == LT_LAYOUT_V7) {
+		if (bpf_core_field_exists(tl->lazy_mmu_state.enable_count)) {
+			v->depth = BPF_CORE_READ(tl, lazy_mmu_state.enable_count);
+			v->pause = BPF_CORE_READ(tl, lazy_mmu_state.pause_count);
+		}
+	} else if (cfg_layout == LT_LAYOUT_V4) {
+		/* v4/v5: active is false while paused; no pause depth kept */
+		if (bpf_core_field_exists(tl->lazy_mmu_state.nesting_level)) {
+			v->depth = BPF_CORE_READ(tl, lazy_mmu_state.nesting_level);
+			v->pause = v->depth &&
+				   !BPF_CORE_READ(tl, lazy_mmu_state.active);
+		}
+	} else {
+		if (bpf_core_field_exists(tl->lazy_mmu_state.count)) {
+			v->depth = BPF_CORE_READ(tl, lazy_mmu_state.count);
+			v->pause = v->depth &&
+				   !BPF_CORE_READ(tl, lazy_mmu_state.enabled);
+		}
+	}
+}
+
+static __always_inline void read_source(__u32 src, struct task_struct *t,
+					struct lt_view *v)
+{
+	v->depth = 0;
+	v->pause = 0;
+	if (src == LT_SRC_TASK_COUNTERS) {
+		read_counters(t, v);
+	} else if (src == LT_SRC_ARM64_TIF) {
+		unsigned long flags = BPF_CORE_READ(t, thread_info.flags);
+
+		v->depth = (flags >> cfg_tif_bit) & 1;
+	} else if (src == LT_SRC_EVENT_DEPTH) {
+		struct lt_task *st = bpf_task_storage_get(&lt_tasks, t, 0, 0);
+
+		if (st) {
+			v->depth = st->depth;
+			v->pause = st->pause;
+		}
+	}
+#if defined(__TARGET_ARCH_x86)
+	else if (src == LT_SRC_XEN_PERCPU) {
+		if (&xen_lazy_mode) {
+			int *m = bpf_this_cpu_ptr(&xen_lazy_mode);
+
+			v->depth = *m == 1;	/* XEN_LAZY_MMU */
+		}
+	}
+#endif
+	v->active = v->depth > 0 && v->pause == 0;
+}
+
+/*
+ * The task's view from the primary source. Interrupt context is never lazy:
+ * the 7.0 helpers are no-ops there, so an interrupt that lands inside a
+ * section sees the task's counters but does not run in lazy mode.
+ */
+static __always_inline bool lazy_view(struct task_struct *t, struct lt_view *v,
+				      bool irq)
+{
+	if (cfg_src == LT_SRC_NONE)
+		return false;
+	read_source(cfg_src, t, v);
+	if (irq)
+		v->active = false;
+	return true;
+}
+
+#endif

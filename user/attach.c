@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "feature_probe.h"
+#include "lazytrace.skel.h"
+#include "setup.h"
+
+static int verbose_print(enum libbpf_print_level level, const char *fmt,
+			 va_list ap)
+{
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt,
+		       va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static void set_knobs(struct lt_session *s)
+{
+	struct lazytrace_bpf__rodata *ro = s->skel->rodata;
+	const struct lt_ruleset *rs = &lt_rulesets[s->rules];
+	uint64_t reclaim = gfp_mask_of(&s->gfp, "__GFP_DIRECT_RECLAIM");
+
+	ro->cfg_src = s->sp.primary;
+	ro->cfg_src2 = s->sp.secondary;
+	ro->cfg_layout = s->sp.layout;
+	ro->cfg_tif_bit = s->sp.tif_bit;
+	ro->cfg_irq_check = s->sp.irq_check;
+	ro->cfg_tgid = s->cfg.pid;
+	ro->cfg_cgroup_id = s->cgroup_id;
+	ro->cfg_comm_on = s->cfg.comm_on;
+	memcpy((void *)ro->cfg_comm, s->cfg.comm, LT_COMM_LEN);
+	ro->cfg_stacks = s->cfg.stacks > 0;
+	ro->cfg_by_cgroup = s->cfg.by_cgroup;
+	memcpy((void *)ro->cfg_sev, rs->sev, sizeof(rs->sev));
+	ro->cfg_sev_alloc_sleep = rs->sev_alloc_sleep;
+	if (reclaim)	/* else keep 0x400, the value since 2.6 */
+		ro->cfg_gfp_reclaim = reclaim;
+	ro->cfg_page_shift = __builtin_ctzl(sysconf(_SC_PAGESIZE));
+	for (int e = 0; e < LT_EV_MAX; e++)
+		ro->cfg_fentry_slot[e] = s->plan.ev[e].first_slot;
+	if (!s->cfg.stacks)
+		bpf_map__set_max_entries(s->skel->maps.lt_stacks, 1);
+}
+
+/* Only the chosen programs load; the rest of the ladder stays on disk. */
+static int select_programs(struct lt_session *s)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, s->skel->obj)
+		bpf_program__set_autoload(p, false);
+	for (int e = 0; e < LT_EV_MAX; e++) {
+		const struct lt_choice *ch = &s->plan.ev[e];
+
+		if (ch->method == LT_M_NONE)
+			continue;
+		p = bpf_object__find_program_by_name(s->skel->obj, ch->prog);
+		if (!p) {
+			lt_err("internal: no program %s", ch->prog);
+			return 2;
+		}
+		bpf_program__set_autoload(p, true);
+		if (ch->method == LT_M_FENTRY &&
+		    bpf_program__set_attach_target(p, 0, ch->cand->symbol)) {
+			lt_err("cannot target fentry at %s", ch->cand->symbol);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+int attach_open_load(struct lt_session *s)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts,
+		    .btf_custom_path = s->cfg.btf_path);
+	int err;
+
+	libbpf_set_print(s->cfg.verbose > 1 ? verbose_print : quiet_print);
+	s->skel = lazytrace_bpf__open_opts(&opts);
+	if (!s->skel) {
+		lt_err("cannot open the BPF object: %s", strerror(errno));
+		return 2;
+	}
+	set_knobs(s);
+	err = select_programs(s);
+	if (err)
+		return err;
+	err = lazytrace_bpf__load(s->skel);
+	if (err) {
+		lt_err("BPF load failed: %s (run with -vv for the verifier log)",
+		       strerror(-err));
+		return 2;
+	}
+	return 0;
+}
+
+static int add_link(struct lt_session *s, struct bpf_link *l, const char *what)
+{
+	if (!l) {
+		lt_err("cannot attach %s: %s", what, strerror(errno));
+		return 2;
+	}
+	s->links[s->nlinks++] = l;
+	return 0;
+}
+
+/* kprobes go in by address, one per copy, each with its slot as cookie. */
+static int attach_kprobes(struct lt_session *s, enum lt_event ev,
+			  struct bpf_program *p, const struct lt_choice *ch)
+{
+	for (unsigned int i = 0; i < ch->ncopies; i++) {
+		LIBBPF_OPTS(bpf_perf_event_opts, po,
+			    .bpf_cookie = LT_COOKIE(ev, ch->first_slot + i));
+		int pfd = kprobe_open_addr(ch->addrs[i], false);
+		struct bpf_link *l;
+
+		if (pfd < 0) {
+			lt_err("kprobe at %s (0x%llx): %s", ch->names[i],
+			       (unsigned long long)ch->addrs[i], strerror(errno));
+			return 2;
+		}
+		l = bpf_program__attach_perf_event_opts(p, pfd, &po);
+		if (!l)
+			close(pfd);	/* the link owns it otherwise */
+		if (add_link(s, l, ch->names[i]))
+			return 2;
+	}
+	return 0;
+}
+
+int attach_all(struct lt_session *s)
+{
+	for (int e = 0; e < LT_EV_MAX; e++) {
+		const struct lt_choice *ch = &s->plan.ev[e];
+		struct bpf_program *p;
+		int err = 0;
+
+		if (ch->method == LT_M_NONE)
+			continue;
+		p = bpf_object__find_program_by_name(s->skel->obj, ch->prog);
+		switch (ch->method) {
+		case LT_M_FENTRY:
+			err = add_link(s, bpf_program__attach_trace(p),
+				       ch->cand->symbol);
+			break;
+		case LT_M_KPROBE:
+			err = attach_kprobes(s, e, p, ch);
+			break;
+		case LT_M_TRACEPOINT:
+			err = add_link(s, bpf_program__attach_raw_tracepoint(
+					       p, ch->names[0]), ch->names[0]);
+			break;
+		default:
+			break;
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void attach_teardown(struct lt_session *s)
+{
+	if (s->rb)
+		ring_buffer__free(s->rb);
+	s->rb = NULL;
+	for (int i = 0; i < s->nlinks; i++)
+		bpf_link__destroy(s->links[i]);
+	s->nlinks = 0;
+	lazytrace_bpf__destroy(s->skel);
+	s->skel = NULL;
+}

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe catalog. Rows are logical events; candidates are tried in the
+ * order given, and for each candidate the attach ladder (fentry, kprobe by
+ * address, raw tracepoint) is walked. Adding a kernel era means adding a
+ * candidate line here, not code.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "catalog.h"
+#include "ksyms.h"
+
+#define BOUNDARY_LOST "nesting depth from events, section span"
+
+const struct lt_event_def lt_catalog[LT_EV_MAX] = {
+	[LT_EV_ENTER] = { LT_EV_ENTER, "section_enter", BOUNDARY_LOST, false, {
+		{ "arch_enter_lazy_mmu_mode", "fe_enter", "kp_enter", NULL,
+		  "sparc64: out of line in arch/sparc/mm/tlb.c" },
+		{ "xen_enter_lazy_mmu", "fe_enter", "kp_enter", NULL,
+		  "x86 Xen PV 6.7+: reached through pv_ops" },
+		{ "paravirt_enter_lazy_mmu", "fe_enter", "kp_enter", NULL,
+		  "x86 Xen PV <= 6.6" },
+		{ "lazy_mmu_mode_enable", "fe_enter", "kp_enter", NULL,
+		  "7.0 generic helper; inline upstream" },
+	} },
+	[LT_EV_LEAVE] = { LT_EV_LEAVE, "section_leave", BOUNDARY_LOST, false, {
+		{ "arch_leave_lazy_mmu_mode", "fe_leave", "kp_leave", NULL,
+		  "sparc64" },
+		{ "xen_leave_lazy_mmu", "fe_leave", "kp_leave", NULL,
+		  "x86 Xen PV" },
+		{ "lazy_mmu_mode_disable", "fe_leave", "kp_leave", NULL,
+		  "7.0 generic helper; inline upstream" },
+	} },
+	[LT_EV_FLUSH] = { LT_EV_FLUSH, "section_flush", "nested-leave flushes",
+			  false, {
+		{ "arch_flush_lazy_mmu_mode", "fe_flush", "kp_flush", NULL,
+		  "sparc64 7.0+" },
+		{ "xen_flush_lazy_mmu", "fe_flush", "kp_flush", NULL,
+		  "x86 Xen PV" },
+		{ "paravirt_flush_lazy_mmu", "fe_flush", "kp_flush", NULL,
+		  "x86 Xen PV <= 6.6" },
+	} },
+	[LT_EV_PAUSE] = { LT_EV_PAUSE, "section_pause",
+			  "pause depth from events", false, {
+		{ "lazy_mmu_mode_pause", "fe_pause", "kp_pause", NULL,
+		  "7.0 generic helper; inline upstream" },
+	} },
+	[LT_EV_RESUME] = { LT_EV_RESUME, "section_resume",
+			   "pause depth from events", false, {
+		{ "lazy_mmu_mode_resume", "fe_resume", "kp_resume", NULL,
+		  "7.0 generic helper; inline upstream" },
+	} },
+	[LT_EV_PAGE_ALLOC] = { LT_EV_PAGE_ALLOC, "page_alloc",
+			       "alloc_in_lazy, allocation order", false, {
+		/* Every entry point funnels here, so nothing is missed. */
+		{ "__alloc_frozen_pages_noprof", "fe_alloc", "kp_alloc", NULL,
+		  "6.14+" },
+		{ "__alloc_pages_noprof", "fe_alloc", "kp_alloc", NULL,
+		  "6.10-6.13 (memory allocation profiling)" },
+		{ "__alloc_pages", "fe_alloc", "kp_alloc", NULL, "<= 6.9" },
+		{ "kmem:mm_page_alloc", NULL, NULL, "tp_page_alloc",
+		  "any kernel" },
+	} },
+	[LT_EV_TLB_FLUSH] = { LT_EV_TLB_FLUSH, "tlb_flush",
+			      "flush_in_lazy, flush span", false, {
+		/* A static inline with one copy per user and no BTF entry:
+		 * only kprobes by address can see every copy. */
+		{ "tlb_flush_mmu_tlbonly", NULL, "kp_flush_gather", NULL,
+		  "all arches; one static copy per user" },
+		{ "flush_tlb_mm_range", "fe_flush_range", "kp_flush_range",
+		  NULL, "x86" },
+		{ "tlb:tlb_flush", NULL, NULL, "tp_tlb_flush", "x86" },
+	} },
+	[LT_EV_NEXT_BATCH] = { LT_EV_NEXT_BATCH, "gather_next_batch",
+			       "next-batch counts", false, {
+		{ "tlb_next_batch", "fe_next_batch", "kp_next_batch", NULL,
+		  "all" },
+	} },
+	[LT_EV_BATCH_FREE] = { LT_EV_BATCH_FREE, "gather_batch_free",
+			       "pages per batch", false, {
+		{ "__tlb_batch_free_encoded_pages", "fe_batch_free",
+		  "kp_batch_free", NULL, "6.9+" },
+		{ "free_pages_and_swap_cache", "fe_batch_free_nr",
+		  "kp_batch_free_nr", NULL, "<= 6.8: one call per batch" },
+	} },
+	[LT_EV_TABLE_FREE] = { LT_EV_TABLE_FREE, "gather_table_free",
+			       "table-free counts", false, {
+		{ "tlb_remove_table", "fe_table_free", "kp_table_free", NULL,
+		  "MMU_GATHER_TABLE_FREE arches" },
+	} },
+	[LT_EV_GATHER_FINISH] = { LT_EV_GATHER_FINISH, "gather_finish",
+				  "batches per gather, fullmm", false, {
+		{ "tlb_finish_mmu", "fe_gather_finish", "kp_gather_finish",
+		  NULL, "all" },
+	} },
+	[LT_EV_SYSCALL_EXIT] = { LT_EV_SYSCALL_EXIT, "syscall_exit",
+				 "open_at_user_return", true, {
+		{ "raw_syscalls:sys_exit", NULL, NULL, "tp_sys_exit", "all" },
+	} },
+	[LT_EV_TASK_EXIT] = { LT_EV_TASK_EXIT, "task_exit", "open_at_exit",
+			      true, {
+		{ "sched:sched_process_exit", NULL, NULL, "tp_task_exit",
+		  "all" },
+	} },
+	[LT_EV_SCHED_SWITCH] = { LT_EV_SCHED_SWITCH, "sched_switch",
+				 "sleep_in_lazy", true, {
+		{ "sched:sched_switch", NULL, NULL, "tp_sched_switch", "all" },
+	} },
+};
+
+const char *method_name(enum lt_method m)
+{
+	static const char *const names[] = {
+		[LT_M_NONE] = "-", [LT_M_FENTRY] = "fentry",
+		[LT_M_KPROBE] = "kprobe", [LT_M_TRACEPOINT] = "raw_tp",
+		[LT_M_UPROBE] = "uprobe",
+	};
+	return m <= LT_M_UPROBE ? names[m] : "?";
+}
+
+const char *event_name(enum lt_event ev)
+{
+	return ev < LT_EV_MAX ? lt_catalog[ev].name : "?";
+}
+
+int mode_parse(const char *s, enum lt_mode *out)
+{
+	static const char *const names[] = { "auto", "fentry", "kprobe",
+					     "tracepoint" };
+
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*out = (enum lt_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static void add_why(struct lt_choice *ch, const char *sym, const char *msg)
+{
+	size_t len = strlen(ch->why);
+
+	snprintf(ch->why + len, sizeof(ch->why) - len, "%s: %s\n", sym, msg);
+}
+
+static bool try_fentry(const struct lt_candidate *c, const struct lt_symsrc *s,
+		       const struct lt_features *f, struct lt_choice *ch)
+{
+	const struct lt_ksym *k[2];
+	size_t n;
+	int id;
+
+	if (!c->fentry)
+		return false;
+	if (!f->fentry) {
+		add_why(ch, c->symbol, "fentry unavailable on this kernel");
+		return false;
+	}
+	if (!s->btf) {
+		add_why(ch, c->symbol, "no kernel BTF for fentry");
+		return false;
+	}
+	id = btf__find_by_name_kind(s->btf, c->symbol, BTF_KIND_FUNC);
+	if (id < 0) {
+		add_why(ch, c->symbol, "not in BTF");
+		return false;
+	}
+	if (s->ksyms) {
+		n = ksyms_find_all(s->ksyms, c->symbol, k, 2);
+		if (n == 0) {
+			add_why(ch, c->symbol, "in BTF, not in kallsyms (inlined)");
+			return false;
+		}
+		/* fentry resolves the target by exact name: one copy only. */
+		if (n > 1 || strcmp(k[0]->name, c->symbol)) {
+			add_why(ch, c->symbol,
+				"several or renamed copies: fentry cannot pick");
+			return false;
+		}
+	}
+	if (s->filters && !strset_has(s->filters, c->symbol)) {
+		add_why(ch, c->symbol, "notrace (not in available_filter_functions)");
+		return false;
+	}
+	ch->method = LT_M_FENTRY;
+	ch->prog = c->fentry;
+	ch->btf_id = id;
+	ch->ncopies = 1;
+	snprintf(ch->names[0], sizeof(ch->names[0]), "%s", c->symbol);
+	return true;
+}
+
+static bool try_kprobe(const struct lt_candidate *c, const struct lt_symsrc *s,
+		       const struct lt_features *f, struct lt_choice *ch)
+{
+	const struct lt_ksym *k[LT_MAX_COPIES];
+	size_t n, skipped = 0;
+
+	if (!c->kprobe)
+		return false;
+	if (!f->kprobe) {
+		add_why(ch, c->symbol, "kprobes unavailable on this kernel");
+		return false;
+	}
+	if (!s->ksyms) {
+		add_why(ch, c->symbol, "kallsyms unreadable");
+		return false;
+	}
+	n = ksyms_find_all(s->ksyms, c->symbol, k, LT_MAX_COPIES);
+	if (n == 0) {
+		add_why(ch, c->symbol, "not in kallsyms (inlined or absent)");
+		return false;
+	}
+	if (n > LT_MAX_COPIES)
+		n = LT_MAX_COPIES;
+	ch->ncopies = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s->filters && !strset_has(s->filters, k[i]->name)) {
+			skipped++;
+			continue;
+		}
+		ch->addrs[ch->ncopies] = k[i]->addr;
+		snprintf(ch->names[ch->ncopies], sizeof(ch->names[0]), "%s",
+			 k[i]->name);
+		ch->ncopies++;
+	}
+	if (!ch->ncopies) {
+		add_why(ch, c->symbol, "notrace (not in available_filter_functions)");
+		return false;
+	}
+	if (skipped) {
+		char msg[80];
+
+		snprintf(msg, sizeof(msg), "%zu of %zu copies notrace, skipped",
+			 skipped, n);
+		add_why(ch, c->symbol, msg);
+	}
+	ch->method = LT_M_KPROBE;
+	ch->prog = c->kprobe;
+	return true;
+}
+
+static bool try_tracepoint(const struct lt_candidate *c,
+			   const struct lt_symsrc *s,
+			   const struct lt_features *f, struct lt_choice *ch)
+{
+	const char *name;
+	char tname[96];
+
+	if (!c->tp)
+		return false;
+	if (!f->raw_tp) {
+		add_why(ch, c->symbol, "raw tracepoints unavailable");
+		return false;
+	}
+	name = strchr(c->symbol, ':');
+	name = name ? name + 1 : c->symbol;
+	/* Every raw tracepoint has a btf_trace_<name> typedef: no tracefs
+	 * needed to know it exists. */
+	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
+	if (s->btf && btf__find_by_name_kind(s->btf, tname, BTF_KIND_TYPEDEF) < 0) {
+		add_why(ch, c->symbol, "tracepoint not in this kernel");
+		return false;
+	}
+	ch->method = LT_M_TRACEPOINT;
+	ch->prog = c->tp;
+	ch->ncopies = 1;
+	snprintf(ch->names[0], sizeof(ch->names[0]), "%s", name);
+	return true;
+}
+
+typedef bool (*try_fn)(const struct lt_candidate *, const struct lt_symsrc *,
+		       const struct lt_features *, struct lt_choice *);
+
+/* The ladder each --mode walks, per candidate. */
+static const try_fn ladders[][3] = {
+	[LT_MODE_AUTO] = { try_fentry, try_kprobe, try_tracepoint },
+	[LT_MODE_FENTRY] = { try_fentry, try_tracepoint, NULL },
+	[LT_MODE_KPROBE] = { try_kprobe, try_tracepoint, NULL },
+	[LT_MODE_TRACEPOINT] = { try_tracepoint, NULL, NULL },
+};
+
+void catalog_resolve(const struct lt_symsrc *src,
+		     const struct lt_features *feat, enum lt_mode mode,
+		     struct lt_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	for (int e = 0; e < LT_EV_MAX; e++) {
+		const struct lt_event_def *d = &lt_catalog[e];
+		struct lt_choice *ch = &plan->ev[e];
+
+		for (int i = 0; i < LT_MAX_CANDS && d->cands[i].symbol; i++) {
+			const struct lt_candidate *c = &d->cands[i];
+			bool ok = false;
+
+			for (int r = 0; r < 3 && ladders[mode][r] && !ok; r++)
+				ok = ladders[mode][r](c, src, feat, ch);
+			if (!ok && !strstr(ch->why, c->symbol))
+				add_why(ch, c->symbol, "no method allowed by --mode");
+			if (ok) {
+				ch->cand = c;
+				break;
+			}
+		}
+		if (ch->method != LT_M_NONE) {
+			ch->first_slot = plan->nslots;
+			plan->nslots += ch->ncopies;
+		}
+	}
+}
+
+const char *plan_slot_name(const struct lt_plan *plan, unsigned int slot,
+			   enum lt_event *ev)
+{
+	for (int e = 0; e < LT_EV_MAX; e++) {
+		const struct lt_choice *ch = &plan->ev[e];
+
+		if (ch->method == LT_M_NONE)
+			continue;
+		if (slot >= ch->first_slot && slot < ch->first_slot + ch->ncopies) {
+			if (ev)
+				*ev = (enum lt_event)e;
+			return ch->names[slot - ch->first_slot];
+		}
+	}
+	return NULL;
+}
+
+void plan_skip(struct lt_plan *plan, enum lt_event ev, const char *why)
+{
+	struct lt_choice *ch = &plan->ev[ev];
+
+	if (ch->method == LT_M_NONE)
+		return;
+	ch->method = LT_M_NONE;
+	ch->cand = NULL;
+	ch->prog = NULL;
+	ch->ncopies = 0;
+	add_why(ch, "skipped", why);
+}

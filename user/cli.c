@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "rules.h"
+
+const char *argp_program_version = "lazytrace 0.1";
+const char *argp_program_bug_address = "<lazytrace issues>";
+
+static const char doc[] =
+"Trace Linux lazy MMU sections and report rule violations.\n"
+"\n"
+"USAGE: lazytrace [OPTION...] [interval] [count]\n"
+"\n"
+"EXAMPLES:\n"
+"    lazytrace                  # trace until Ctrl-C, then summarize\n"
+"    lazytrace --list-probes    # show the probe plan, attach nothing\n"
+"    lazytrace -d 10 -j         # 10 s, JSON Lines on stdout\n"
+"    lazytrace 5 3              # histograms every 5 s, 3 times\n"
+"    lazytrace --comm postgres  # only tasks named postgres\n"
+"    lazytrace --fail-on open_at_exit,sleep_in_lazy -d 60  # for CI\n";
+
+enum {
+	OPT_COMM = 0x100, OPT_STACKS, OPT_FAIL_ON, OPT_MODE, OPT_RULES,
+	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS,
+};
+
+static const struct argp_option options[] = {
+	{ "pid", 'p', "PID", 0, "Trace this process only", 0 },
+	{ "cgroup", 'c', "CGROUP_PATH", 0, "Trace this cgroup v2 only", 0 },
+	{ "comm", OPT_COMM, "NAME", 0, "Trace tasks with this comm only", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 0 },
+	{ "json", 'j', NULL, 0, "Write JSON Lines (docs/JSON.md)", 0 },
+	{ "output", 'o', "FILE", 0, "Write to FILE instead of stdout", 0 },
+	{ "stacks", OPT_STACKS, "N", 0,
+	  "Kernel stack frames shown per finding (default 8, 0 = off)", 0 },
+	{ "verbose", 'v', NULL, 0, "Say more (repeatable)", 0 },
+	{ "fail-on", OPT_FAIL_ON, "KIND[,KIND]", 0,
+	  "Exit 1 if a warning or error of these kinds (or 'any') is seen", 0 },
+	{ "mode", OPT_MODE, "MODE", 0,
+	  "auto, fentry, kprobe or tracepoint (default auto)", 0 },
+	{ "rules", OPT_RULES, "SET", 0,
+	  "pre-7.0 or 7.0 (default: from the running kernel)", 0 },
+	{ "list-probes", OPT_LIST, NULL, 0,
+	  "Print the probe plan for this kernel and exit", 0 },
+	{ "by-cgroup", OPT_BY_CGROUP, NULL, 0, "Key histograms by cgroup too", 0 },
+	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF (default /sys/kernel/btf/vmlinux)", 0 },
+	{ "kallsyms", OPT_KALLSYMS, "PATH", 0, "kallsyms file (default /proc/kallsyms)", 0 },
+	{ 0 },
+};
+
+struct parse_ctx {
+	struct lt_config *cfg;
+	bool quiet;
+	int npos;
+};
+
+static int fail(struct argp_state *st, const char *fmt, ...)
+{
+	struct parse_ctx *pc = st->input;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pc->cfg->err, sizeof(pc->cfg->err), fmt, ap);
+	va_end(ap);
+	if (!pc->quiet)
+		argp_failure(st, 2, 0, "%s", pc->cfg->err);
+	return EINVAL;
+}
+
+/* A positive number no larger than max; strtod accepts "1.5" and "10". */
+static int parse_seconds(const char *s, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_fail_on(struct argp_state *st, const char *arg)
+{
+	struct parse_ctx *pc = st->input;
+	char buf[256], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		enum lt_kind k;
+
+		if (!strcmp(tok, "any"))
+			pc->cfg->fail_on |= LT_FAIL_ANY;
+		else if (!kind_parse(tok, &k))
+			pc->cfg->fail_on |= 1u << k;
+		else
+			return fail(st, "unknown --fail-on kind '%s' "
+				    "(see docs/FINDINGS.md)", tok);
+	}
+	return 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *st)
+{
+	struct parse_ctx *pc = st->input;
+	struct lt_config *cfg = pc->cfg;
+	enum lt_rules r;
+	long v;
+
+	switch (key) {
+	case 'p':
+		if (parse_long(arg, 1, INT_MAX, &v))
+			return fail(st, "invalid pid '%s'", arg);
+		cfg->pid = (int)v;
+		break;
+	case 'c':
+		cfg->cgroup_path = arg;
+		break;
+	case OPT_COMM:
+		if (!*arg || strlen(arg) >= LT_COMM_LEN)
+			return fail(st, "--comm takes 1 to %d characters",
+				    LT_COMM_LEN - 1);
+		snprintf(cfg->comm, sizeof(cfg->comm), "%s", arg);
+		cfg->comm_on = true;
+		break;
+	case 'd':
+		if (parse_seconds(arg, 365 * 86400.0, &cfg->duration))
+			return fail(st, "invalid duration '%s': seconds, "
+				    "more than 0 and at most a year", arg);
+		break;
+	case 'j':
+		cfg->json = true;
+		break;
+	case 'o':
+		cfg->output = arg;
+		break;
+	case OPT_STACKS:
+		if (parse_long(arg, 0, LT_MAX_STACK, &v))
+			return fail(st, "--stacks takes 0 to %d", LT_MAX_STACK);
+		cfg->stacks = (int)v;
+		break;
+	case 'v':
+		cfg->verbose++;
+		break;
+	case OPT_FAIL_ON:
+		return parse_fail_on(st, arg);
+	case OPT_MODE:
+		if (mode_parse(arg, &cfg->mode))
+			return fail(st, "unknown --mode '%s': use auto, "
+				    "fentry, kprobe or tracepoint", arg);
+		break;
+	case OPT_RULES:
+		if (rules_parse(arg, &r))
+			return fail(st, "unknown --rules '%s': use pre-7.0 "
+				    "or 7.0", arg);
+		cfg->rules = r;
+		break;
+	case OPT_LIST:
+		cfg->list_probes = true;
+		break;
+	case OPT_BY_CGROUP:
+		cfg->by_cgroup = true;
+		break;
+	case OPT_BTF:
+		cfg->btf_path = arg;
+		break;
+	case OPT_KALLSYMS:
+		cfg->kallsyms_path = arg;
+		break;
+	case ARGP_KEY_ARG:
+		if (pc->npos == 0) {
+			if (parse_seconds(arg, 86400, &cfg->interval))
+				return fail(st, "invalid interval '%s': "
+					    "seconds, at most a day", arg);
+		} else if (pc->npos == 1) {
+			if (parse_long(arg, 1, LONG_MAX, &cfg->count))
+				return fail(st, "invalid count '%s'", arg);
+		} else {
+			return fail(st, "unexpected argument '%s'", arg);
+		}
+		pc->npos++;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct lt_config *cfg, bool quiet)
+{
+	static const struct argp argp = { options, parse_opt, "[interval] [count]",
+					  doc, NULL, NULL, NULL };
+	struct parse_ctx pc = { .cfg = cfg, .quiet = quiet };
+	unsigned int flags = quiet ? ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_SILENT : 0;
+	int err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->stacks = 8;
+	cfg->rules = -1;
+	argp_err_exit_status = 2;
+	err = argp_parse(&argp, argc, argv, flags, NULL, &pc);
+	if (err && !cfg->err[0])
+		snprintf(cfg->err, sizeof(cfg->err), "invalid arguments");
+	return err;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command line: argp parsing into a config, no system access. */
+#ifndef LT_CLI_H
+#define LT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "../bpf/lazytrace.h"
+#include "catalog.h"
+
+#define LT_FAIL_ANY	(1u << LT_K_MAX)
+
+struct lt_config {
+	int pid;			/* -p, 0 = all */
+	const char *cgroup_path;	/* -c */
+	char comm[LT_COMM_LEN];		/* --comm */
+	bool comm_on;
+	double duration;		/* -d seconds, 0 = until a signal */
+	double interval;		/* positional, 0 = only at the end */
+	long count;			/* positional, 0 = unlimited */
+	bool json;			/* -j */
+	int stacks;			/* --stacks frames, 0 = off */
+	int verbose;			/* -v */
+	unsigned int fail_on;		/* bit per kind, LT_FAIL_ANY */
+	enum lt_mode mode;
+	int rules;			/* enum lt_rules, -1 = by kernel */
+	bool list_probes;
+	bool by_cgroup;
+	const char *output;		/* -o, NULL = stdout */
+	const char *btf_path;		/* --btf, NULL = running kernel */
+	const char *kallsyms_path;	/* --kallsyms */
+	char err[160];			/* why parsing failed */
+};
+
+/*
+ * Parses argv into cfg. With quiet set, prints nothing and never exits
+ * (unit tests); otherwise argp prints help and one-line errors and exits 2.
+ * Returns 0 or an errno with cfg->err filled.
+ */
+int cli_parse(int argc, char **argv, struct lt_config *cfg, bool quiet);
+
+#endif

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lazytrace: trace Linux lazy MMU sections.
+ * The lifecycle, in order: discover the kernel and plan, open, configure,
+ * load, attach, poll, tear down. Every exit goes through one cleanup path.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "lazytrace.skel.h"
+#include "plan_print.h"
+#include "report.h"
+#include "setup.h"
+#include "summary.h"
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int on_finding(void *ctx, void *data, size_t size)
+{
+	struct lt_session *s = ctx;
+
+	if (size < sizeof(struct lt_finding))
+		return 0;
+	report_finding(s, data);
+	s->streamed++;
+	return 0;
+}
+
+static void announce(struct lt_session *s)
+{
+	fprintf(stderr, "lazytrace: tracing with %d probes (state %s, rules %s)"
+		"; Ctrl-C to end\n", s->nlinks, state_src_name(s->sp.primary),
+		lt_rulesets[s->rules].name);
+}
+
+static int poll_loop(struct lt_session *s)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	double start = now_s(), next = start + s->cfg.interval;
+	long printed = 0;
+	int err;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.lt_rb), on_finding,
+				 s, NULL);
+	if (!s->rb) {
+		lt_err("cannot open the ring buffer: %s", strerror(errno));
+		return 2;
+	}
+	announce(s);
+	while (!exiting) {
+		double t;
+
+		err = ring_buffer__poll(s->rb, 100);
+		if (err < 0 && err != -EINTR) {
+			lt_err("ring buffer poll: %s", strerror(-err));
+			return 2;
+		}
+		fflush(s->out);
+		t = now_s();
+		if (s->cfg.interval && t >= next) {
+			report_hists(s, bpf_map__fd(s->skel->maps.lt_hists));
+			next += s->cfg.interval;
+			if (s->cfg.count && ++printed >= s->cfg.count)
+				break;
+		}
+		if (s->cfg.duration && t - start >= s->cfg.duration)
+			break;
+	}
+	ring_buffer__consume(s->rb);
+	return 0;
+}
+
+/* Histograms and summary from the maps; the exit code from --fail-on. */
+static int finish(struct lt_session *s)
+{
+	struct lt_summary sum;
+	int rc;
+
+	if (!s->cfg.interval)
+		report_hists(s, bpf_map__fd(s->skel->maps.lt_hists));
+	if (summary_read(s, &sum)) {
+		lt_err("cannot read the aggregation maps");
+		return 2;
+	}
+	summary_print(s, &sum);
+	rc = summary_failed(&s->cfg, &sum);
+	summary_free(&sum);
+	if (fflush(s->out) || ferror(s->out)) {
+		lt_err("writing %s failed: %s", s->cfg.output ? s->cfg.output
+			: "stdout", strerror(errno));
+		return 2;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct lt_session s = { 0 };
+	int rc;
+
+	cli_parse(argc, argv, &s.cfg, false);	/* exits 2 on bad usage */
+	rc = setup_discover(&s);
+	if (!rc && s.cfg.list_probes) {
+		plan_print(&s, stdout);
+		goto out;
+	}
+	if (!rc)
+		rc = attach_open_load(&s);
+	if (!rc)
+		rc = attach_all(&s);
+	if (!rc)
+		rc = poll_loop(&s);
+	if (!rc)
+		rc = finish(&s);
+out:
+	attach_teardown(&s);
+	setup_free(&s);
+	return rc;
+}

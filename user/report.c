@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <json-c/json.h>
+#include "../bpf/lazytrace.h"
+#include "hist.h"
+#include "report.h"
+#include "symbolize.h"
+
+static const struct { const char *name, *unit; } hists[LT_H_MAX] = {
+	[LT_H_BATCH_PAGES] = { "batch_pages", "pages" },
+	[LT_H_GATHER_BATCHES] = { "gather_batches", "batches" },
+	[LT_H_FLUSH_SPAN] = { "flush_span", "pages" },
+	[LT_H_DEPTH] = { "nesting_depth", "depth" },
+	[LT_H_ALLOC_ORDER] = { "alloc_order", "order" },
+	[LT_H_SECTION_SPAN] = { "section_span", "ns" },
+};
+
+const char *hist_name(unsigned int id)
+{
+	return id < LT_H_MAX ? hists[id].name : "?";
+}
+
+const char *hist_unit(unsigned int id)
+{
+	return id < LT_H_MAX ? hists[id].unit : "?";
+}
+
+static const char *probe_name(struct lt_session *s, const struct lt_finding *f)
+{
+	const char *n = plan_slot_name(&s->plan, f->slot, NULL);
+
+	return n ? n : event_name(f->event);
+}
+
+/* The other source's view, packed by cross_check() in handlers.bpf.h. */
+static void mismatch_detail(unsigned long long d, unsigned int *src,
+			    unsigned int *depth, unsigned int *pause)
+{
+	*src = d >> 32;
+	*pause = (d >> 16) & 0xffff;
+	*depth = d & 0xffff;
+}
+
+static void finding_json(struct lt_session *s, const struct lt_finding *f,
+			 size_t first, const char *alloc, const char *caller)
+{
+	json_object *o = json_object_new_object(), *st = json_object_new_array();
+	size_t shown = 0;
+	char buf[256];
+
+	json_object_object_add(o, "type", json_object_new_string("finding"));
+	json_object_object_add(o, "kind", json_object_new_string(kind_name(f->kind)));
+	json_object_object_add(o, "severity",
+			       json_object_new_string(severity_name(f->severity)));
+	json_object_object_add(o, "rules",
+			       json_object_new_string(lt_rulesets[s->rules].name));
+	json_object_object_add(o, "ts_ns", json_object_new_uint64(f->ts_ns));
+	json_object_object_add(o, "pid", json_object_new_int(f->pid));
+	json_object_object_add(o, "tid", json_object_new_int(f->tid));
+	json_object_object_add(o, "comm", json_object_new_string(f->comm));
+	json_object_object_add(o, "cpu", json_object_new_int(f->cpu));
+	json_object_object_add(o, "depth", json_object_new_int(f->depth));
+	json_object_object_add(o, "pause", json_object_new_int(f->pause));
+	json_object_object_add(o, "cgroup_id", json_object_new_uint64(f->cgroup_id));
+	json_object_object_add(o, "event", json_object_new_string(event_name(f->event)));
+	json_object_object_add(o, "probe", json_object_new_string(probe_name(s, f)));
+	if (f->kind == LT_K_ALLOC_IN_LAZY) {
+		json_object_object_add(o, "order", json_object_new_int(f->order));
+		json_object_object_add(o, "gfp", json_object_new_uint64(f->gfp));
+		json_object_object_add(o, "gfp_flags", json_object_new_string(
+			gfp_decode(&s->gfp, f->gfp, buf, sizeof(buf))));
+		json_object_object_add(o, "allocator", json_object_new_string(alloc));
+		json_object_object_add(o, "caller", json_object_new_string(caller));
+	}
+	if (f->kind == LT_K_FLUSH_IN_LAZY)
+		json_object_object_add(o, "pages", json_object_new_uint64(f->pages));
+	if (f->kind == LT_K_STATE_MISMATCH) {
+		unsigned int src, depth, pause;
+
+		mismatch_detail(f->detail, &src, &depth, &pause);
+		json_object_object_add(o, "other_source",
+				       json_object_new_string(state_src_name(src)));
+		json_object_object_add(o, "other_depth", json_object_new_int(depth));
+		json_object_object_add(o, "other_pause", json_object_new_int(pause));
+	}
+	if (f->kind == LT_K_SLEEP_IN_LAZY)
+		json_object_object_add(o, "task_state", json_object_new_uint64(f->detail));
+	for (size_t i = first; i < f->nstack && shown < (size_t)s->cfg.stacks;
+	     i++, shown++)
+		json_object_array_add(st, json_object_new_string(
+			ksyms_format(s->ks, f->stack[i], buf, sizeof(buf))));
+	json_object_object_add(o, "stack", st);
+	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static void finding_text(struct lt_session *s, const struct lt_finding *f,
+			 size_t first, const char *alloc, const char *caller)
+{
+	char tbuf[16], buf[256];
+	time_t now = time(NULL);
+	size_t shown = 0;
+
+	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
+	fprintf(s->out, "%s %-7s %-19s %.16s %u/%u cpu%u depth %u",
+		tbuf, severity_name(f->severity), kind_name(f->kind), f->comm,
+		f->pid, f->tid, f->cpu, f->depth);
+	if (f->pause)
+		fprintf(s->out, " paused %u", f->pause);
+	fputc('\n', s->out);
+	switch (f->kind) {
+	case LT_K_ALLOC_IN_LAZY:
+		fprintf(s->out, "  order %u gfp %s\n", f->order,
+			gfp_decode(&s->gfp, f->gfp, buf, sizeof(buf)));
+		if (alloc[0])
+			fprintf(s->out, "  allocator %s <- %s\n", alloc,
+				caller[0] ? caller : "?");
+		break;
+	case LT_K_FLUSH_IN_LAZY:
+		if (f->pages == ~0ULL)
+			fprintf(s->out, "  %s flushed all\n", probe_name(s, f));
+		else
+			fprintf(s->out, "  %s flushed %llu pages\n",
+				probe_name(s, f), f->pages);
+		break;
+	case LT_K_STATE_MISMATCH: {
+		unsigned int src, depth, pause;
+
+		mismatch_detail(f->detail, &src, &depth, &pause);
+		fprintf(s->out, "  %s says depth %u pause %u; %s disagrees\n",
+			state_src_name(s->sp.primary), f->depth, f->pause,
+			state_src_name(src));
+		(void)depth;
+		(void)pause;
+		break;
+	}
+	case LT_K_SLEEP_IN_LAZY:
+		fprintf(s->out, "  task state 0x%llx at %s\n", f->detail,
+			probe_name(s, f));
+		break;
+	default:
+		fprintf(s->out, "  at %s\n", probe_name(s, f));
+	}
+	for (size_t i = first; i < f->nstack && shown < (size_t)s->cfg.stacks;
+	     i++, shown++)
+		fprintf(s->out, "    %.72s\n",
+			ksyms_format(s->ks, f->stack[i], buf, sizeof(buf)));
+}
+
+void report_finding(struct lt_session *s, const struct lt_finding *f)
+{
+	char alloc[64] = "", caller[64] = "";
+	size_t first = stack_first_frame(s->ks, f->stack, f->nstack);
+
+	if (f->kind == LT_K_ALLOC_IN_LAZY)
+		stack_allocator(s->ks, f->stack, f->nstack, alloc,
+				sizeof(alloc), caller, sizeof(caller));
+	if (s->cfg.json)
+		finding_json(s, f, first, alloc, caller);
+	else
+		finding_text(s, f, first, alloc, caller);
+}
+
+/* ---- histograms ---- */
+
+struct hist_row {
+	struct lt_hist_key key;
+	struct lt_hist_val val;
+};
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct hist_row *x = a, *y = b;
+	uint64_t tx = hist_total(x->val.slots, LT_HIST_SLOTS);
+	uint64_t ty = hist_total(y->val.slots, LT_HIST_SLOTS);
+
+	if (x->key.hist != y->key.hist)
+		return x->key.hist < y->key.hist ? -1 : 1;
+	return tx < ty ? 1 : tx > ty ? -1 : strncmp(x->key.comm, y->key.comm,
+						    LT_COMM_LEN);
+}
+
+static const char *hist_scope(struct lt_session *s, unsigned int id)
+{
+	if (id == LT_H_DEPTH)
+		return "in_section";
+	if (id == LT_H_ALLOC_ORDER)
+		return s->sp.primary == LT_SRC_NONE ? "all" : "in_section";
+	return "all";
+}
+
+static void hist_json(struct lt_session *s, const struct hist_row *r)
+{
+	json_object *o = json_object_new_object(), *b = json_object_new_array();
+	unsigned int first, last;
+	char comm[LT_COMM_LEN + 1];
+
+	snprintf(comm, sizeof(comm), "%.*s", LT_COMM_LEN, r->key.comm);
+	json_object_object_add(o, "type", json_object_new_string("histogram"));
+	json_object_object_add(o, "name", json_object_new_string(hist_name(r->key.hist)));
+	json_object_object_add(o, "unit", json_object_new_string(hist_unit(r->key.hist)));
+	json_object_object_add(o, "scope", json_object_new_string(hist_scope(s, r->key.hist)));
+	json_object_object_add(o, "comm", json_object_new_string(comm));
+	if (s->cfg.by_cgroup)
+		json_object_object_add(o, "cgroup_id",
+				       json_object_new_uint64(r->key.cgroup_id));
+	json_object_object_add(o, "total", json_object_new_uint64(
+		hist_total(r->val.slots, LT_HIST_SLOTS)));
+	if (hist_range(r->val.slots, LT_HIST_SLOTS, &first, &last)) {
+		for (unsigned int i = first; i <= last; i++) {
+			json_object *e = json_object_new_object();
+			uint64_t lo, hi;
+
+			hist_bounds(i, &lo, &hi);
+			json_object_object_add(e, "low", json_object_new_uint64(lo));
+			json_object_object_add(e, "high", json_object_new_uint64(hi));
+			json_object_object_add(e, "count",
+					       json_object_new_uint64(r->val.slots[i]));
+			json_object_array_add(b, e);
+		}
+	}
+	json_object_object_add(o, "buckets", b);
+	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+/* Text: one histogram per name over every comm; -v adds one per comm. */
+static void hist_text(struct lt_session *s, const struct hist_row *rows,
+		      size_t n)
+{
+	for (unsigned int id = 0; id < LT_H_MAX; id++) {
+		unsigned long long all[LT_HIST_SLOTS] = { 0 };
+		size_t ncomm = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (rows[i].key.hist != id)
+				continue;
+			hist_merge(all, rows[i].val.slots, LT_HIST_SLOTS);
+			ncomm++;
+		}
+		if (!ncomm)
+			continue;
+		fprintf(s->out, "\n%s (%s, %s), %zu comm%s\n", hist_name(id),
+			hist_unit(id), hist_scope(s, id), ncomm,
+			ncomm == 1 ? "" : "s");
+		hist_print(s->out, all, LT_HIST_SLOTS, hist_unit(id));
+		for (size_t i = 0; s->cfg.verbose && i < n; i++) {
+			if (rows[i].key.hist != id)
+				continue;
+			fprintf(s->out, "\n  comm %.16s\n", rows[i].key.comm);
+			hist_print(s->out, rows[i].val.slots, LT_HIST_SLOTS,
+				   hist_unit(id));
+		}
+	}
+}
+
+void report_hists(struct lt_session *s, int fd)
+{
+	struct lt_hist_key key, next, *prev = NULL;
+	struct hist_row *rows = NULL;
+	size_t n = 0, cap = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			rows = realloc(rows, cap * sizeof(*rows));
+			if (!rows)
+				return;
+		}
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &rows[n].val))
+			continue;
+		rows[n].key = key;
+		if (rows[n].key.hist < LT_H_MAX)
+			n++;
+	}
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	if (s->cfg.json) {
+		for (size_t i = 0; i < n; i++)
+			hist_json(s, &rows[i]);
+	} else {
+		hist_text(s, rows, n);
+	}
+	free(rows);
+}

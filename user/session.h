@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Everything one run of lazytrace holds, from plan to links. */
+#ifndef LT_SESSION_H
+#define LT_SESSION_H
+
+#include <stdio.h>
+#include "catalog.h"
+#include "cli.h"
+#include "gfp.h"
+#include "ksyms.h"
+#include "rules.h"
+#include "state_src.h"
+
+#define LT_MAX_LINKS	(LT_EV_MAX * LT_MAX_COPIES)
+
+struct lazytrace_bpf;
+struct bpf_link;
+struct ring_buffer;
+
+struct lt_session {
+	struct lt_config cfg;
+	struct lt_kinfo ki;
+	struct lt_features feat;
+	struct lt_plan plan;
+	struct lt_state_plan sp;
+	enum lt_rules rules;
+	struct lt_ksyms *ks;
+	struct lt_strset *filters;
+	struct btf *btf;
+	struct lt_gfp_table gfp;
+	FILE *out;
+	unsigned long long cgroup_id;
+	struct lazytrace_bpf *skel;
+	struct bpf_link *links[LT_MAX_LINKS];
+	int nlinks;
+	struct ring_buffer *rb;
+	unsigned long long streamed;	/* findings read from the ring */
+};
+
+#endif

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Discovery: everything learned about the running kernel before any BPF
+ * object is opened. Each failure prints one line saying what is wrong and
+ * what to do, and returns 2; nothing is attached yet, so nothing leaks.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "feature_probe.h"
+#include "setup.h"
+
+void lt_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lazytrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON (5.8+). */
+static int have_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	if (syscall(SYS_capget, &h, d))
+		return 0;
+#define HAS(c) (d[(c) / 32].effective & (1u << ((c) % 32)))
+	return HAS(21) || (HAS(38) && HAS(39));
+#undef HAS
+}
+
+static const char *const tracefs_dirs[] = {
+	"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+};
+
+static char *read_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!fp)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? 2 * cap : 16384;
+			buf = realloc(buf, cap);
+			if (!buf)
+				break;
+		}
+		n = fread(buf + len, 1, 4096, fp);
+		len += n;
+	} while (n > 0);
+	fclose(fp);
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+/* An enumerator of any BTF enum, e.g. ___GFP_IO_BIT (6.10+). */
+static int btf_enum_value(const char *name, uint64_t *val, void *arg)
+{
+	const struct btf *btf = arg;
+	unsigned int n = btf__type_cnt(btf);
+
+	for (unsigned int id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e;
+
+		if (!btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (int i = 0; i < btf_vlen(t); i++, e++) {
+			if (!strcmp(btf__name_by_offset(btf, e->name_off), name)) {
+				*val = (uint32_t)e->val;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
+/* gfp names from the format file; else from the BTF ___GFP_*_BIT enum. */
+static void load_gfp(struct lt_session *s)
+{
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(tracefs_dirs) / sizeof(*tracefs_dirs); i++) {
+		char *text;
+
+		snprintf(path, sizeof(path), "%s/events/kmem/mm_page_alloc/format",
+			 tracefs_dirs[i]);
+		text = read_file(path);
+		if (!text)
+			continue;
+		if (!gfp_parse_format(text, btf_enum_value, s->btf, &s->gfp) &&
+		    s->gfp.n) {
+			free(text);
+			return;
+		}
+		free(text);
+	}
+	s->gfp.n = 0;
+	if (!s->btf)
+		return;
+	for (int bit = 0; bit < 32; bit++) {
+		static const char *const names[] = {
+			"DMA", "HIGHMEM", "DMA32", "MOVABLE", "RECLAIMABLE",
+			"HIGH", "IO", "FS", "ZERO", "UNUSED", "DIRECT_RECLAIM",
+			"KSWAPD_RECLAIM", "WRITE", "NOWARN", "RETRY_MAYFAIL",
+			"NOFAIL", "NORETRY", "MEMALLOC", "COMP", "NOMEMALLOC",
+			"HARDWALL", "THISNODE", "ACCOUNT", "ZEROTAGS",
+			"NOLOCKDEP", "NO_OBJ_EXT",
+		};
+		char ename[64], fname[40];
+		uint64_t v;
+
+		if (bit >= (int)(sizeof(names) / sizeof(*names)))
+			break;
+		snprintf(ename, sizeof(ename), "___GFP_%s_BIT", names[bit]);
+		if (btf_enum_value(ename, &v, s->btf))
+			continue;
+		snprintf(fname, sizeof(fname), "__GFP_%s", names[bit]);
+		gfp_table_add(&s->gfp, 1ULL << v, fname);
+	}
+}
+
+static int check_filters(struct lt_session *s)
+{
+	struct lt_config *c = &s->cfg;
+	struct statfs fs;
+	struct stat st;
+
+	if (c->pid && kill(c->pid, 0) && errno == ESRCH) {
+		lt_err("no such process: %d", c->pid);
+		return 2;
+	}
+	if (c->cgroup_path) {
+		if (statfs(c->cgroup_path, &fs) || stat(c->cgroup_path, &st)) {
+			lt_err("cannot open cgroup %s: %s", c->cgroup_path,
+			       strerror(errno));
+			return 2;
+		}
+		if (fs.f_type != CGROUP2_SUPER_MAGIC || !S_ISDIR(st.st_mode)) {
+			lt_err("%s is not a cgroup v2 directory", c->cgroup_path);
+			return 2;
+		}
+		/* On cgroup2 the cgroup id is the directory's inode number. */
+		s->cgroup_id = st.st_ino;
+	}
+	return 0;
+}
+
+static int open_output(struct lt_session *s)
+{
+	if (!s->cfg.output) {
+		s->out = stdout;
+		return 0;
+	}
+	s->out = fopen(s->cfg.output, "w");
+	if (!s->out) {
+		lt_err("cannot write %s: %s", s->cfg.output, strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+static int load_symbols(struct lt_session *s)
+{
+	const char *ksp = s->cfg.kallsyms_path ? s->cfg.kallsyms_path
+					       : "/proc/kallsyms";
+	char path[128];
+
+	s->ks = ksyms_load(ksp);
+	if (!s->ks) {
+		lt_err("cannot read %s: %s", ksp, strerror(errno));
+		return 2;
+	}
+	if (ksyms_hidden(s->ks)) {
+		lt_err("kallsyms addresses are hidden: run as root or set "
+		       "kernel.kptr_restrict=0");
+		return 2;
+	}
+	for (size_t i = 0; !s->filters && i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/available_filter_functions",
+			 tracefs_dirs[i]);
+		s->filters = strset_load(path);
+	}
+	return 0;
+}
+
+static int load_btf(struct lt_session *s)
+{
+	const char *path = s->cfg.btf_path ? s->cfg.btf_path
+					   : "/sys/kernel/btf/vmlinux";
+
+	s->btf = btf__parse(path, NULL);
+	if (!s->btf) {
+		lt_err("no kernel BTF at %s: needs CONFIG_DEBUG_INFO_BTF=y, "
+		       "or pass --btf FILE", path);
+		return 2;
+	}
+	return 0;
+}
+
+/* The first allocator candidate found is the trial target for features. */
+static void trial_targets(struct lt_session *s, const char **fentry,
+			  uint64_t *kaddr)
+{
+	const struct lt_event_def *d = &lt_catalog[LT_EV_PAGE_ALLOC];
+
+	*fentry = d->cands[0].symbol;
+	*kaddr = 0;
+	for (int i = 0; i < LT_MAX_CANDS && d->cands[i].symbol; i++) {
+		const struct lt_ksym *k;
+
+		if (!d->cands[i].fentry)
+			continue;
+		if (btf__find_by_name_kind(s->btf, d->cands[i].symbol,
+					   BTF_KIND_FUNC) >= 0 &&
+		    ksyms_find_all(s->ks, d->cands[i].symbol, &k, 1) == 1) {
+			*fentry = d->cands[i].symbol;
+			*kaddr = k->addr;
+			return;
+		}
+	}
+}
+
+/* A forced --mode must be possible here, or it is a setup error. */
+static int check_mode(struct lt_session *s)
+{
+	if (s->cfg.mode == LT_MODE_FENTRY && !s->feat.fentry) {
+		lt_err("--mode fentry: fentry unavailable (%s); try --mode auto",
+		       s->feat.fentry_why);
+		return 2;
+	}
+	if (s->cfg.mode == LT_MODE_KPROBE && !s->feat.kprobe) {
+		lt_err("--mode kprobe: kprobes unavailable (%s); try --mode auto",
+		       s->feat.kprobe_why);
+		return 2;
+	}
+	if (!s->feat.raw_tp && !s->feat.fentry && !s->feat.kprobe) {
+		lt_err("no BPF attach method works here (raw_tp: %s)",
+		       s->feat.raw_tp_why);
+		return 2;
+	}
+	return 0;
+}
+
+int setup_discover(struct lt_session *s)
+{
+	struct lt_symsrc src;
+	const char *ftarget;
+	uint64_t kaddr;
+	int rc;
+
+	if (!have_caps()) {
+		lt_err("needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
+		return 2;
+	}
+	rc = load_btf(s);
+	if (!rc)
+		rc = load_symbols(s);
+	if (!rc)
+		rc = check_filters(s);
+	if (rc)
+		return rc;
+	kinfo_read(&s->ki);
+	load_gfp(s);
+	trial_targets(s, &ftarget, &kaddr);
+	features_probe(s->btf, ftarget, kaddr, &s->feat);
+	rc = check_mode(s);
+	if (rc)
+		return rc;
+	src = (struct lt_symsrc){ s->ks, s->filters, s->btf };
+	catalog_resolve(&src, &s->feat, s->cfg.mode, &s->plan);
+	state_plan(s->btf, &s->ki, &s->plan, &s->sp);
+	if (s->sp.primary == LT_SRC_NONE) {
+		for (int e = 0; e < LT_EV_MAX; e++)
+			if (lt_catalog[e].needs_state)
+				plan_skip(&s->plan, e, "no lazy-state source");
+	}
+	s->rules = s->cfg.rules >= 0 ? (enum lt_rules)s->cfg.rules
+				     : rules_default(&s->ki, &s->sp);
+	if (s->plan.ev[LT_EV_PAGE_ALLOC].method == LT_M_NONE &&
+	    s->plan.ev[LT_EV_TLB_FLUSH].method == LT_M_NONE &&
+	    !s->cfg.list_probes) {
+		lt_err("no page allocation or TLB flush probe can attach here; "
+		       "see --list-probes");
+		return 2;
+	}
+	return s->cfg.list_probes ? 0 : open_output(s);
+}
+
+void setup_free(struct lt_session *s)
+{
+	if (s->out && s->out != stdout)
+		fclose(s->out);
+	s->out = NULL;
+	strset_free(s->filters);
+	ksyms_free(s->ks);
+	btf__free(s->btf);
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which lazy-state source this kernel offers, decided from its BTF, its
+ * release and the boundary probes the catalog found. The BPF side reads the
+ * same fields through CO-RE; this file only decides and explains.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <bpf/btf.h>
+#include "state_src.h"
+
+const char *state_src_name(enum lt_state_src src)
+{
+	static const char *const names[LT_SRC_MAX] = {
+		[LT_SRC_NONE] = "none",
+		[LT_SRC_TASK_COUNTERS] = "task_counters",
+		[LT_SRC_XEN_PERCPU] = "xen_percpu",
+		[LT_SRC_ARM64_TIF] = "arm64_tif",
+		[LT_SRC_EVENT_DEPTH] = "event_depth",
+	};
+	return src < LT_SRC_MAX ? names[src] : "?";
+}
+
+void kinfo_parse_release(struct lt_kinfo *ki, const char *release)
+{
+	snprintf(ki->release, sizeof(ki->release), "%s", release);
+	ki->major = ki->minor = 0;
+	sscanf(release, "%d.%d", &ki->major, &ki->minor);
+}
+
+void kinfo_read(struct lt_kinfo *ki)
+{
+	struct utsname u;
+	char type[16] = "";
+	FILE *fp;
+
+	memset(ki, 0, sizeof(*ki));
+	if (!uname(&u)) {
+		kinfo_parse_release(ki, u.release);
+		snprintf(ki->machine, sizeof(ki->machine), "%s", u.machine);
+	}
+	fp = fopen("/sys/hypervisor/guest_type", "r");
+	if (fp) {
+		if (fscanf(fp, "%15s", type) == 1)
+			ki->xen_pv = !strcmp(type, "PV");
+		fclose(fp);
+	}
+}
+
+/* Type id behind typedefs and qualifiers. */
+static int skip_mods(const struct btf *btf, int id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t))) {
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	return id;
+}
+
+/* Member `name` of struct `id`, looking inside anonymous unions; the
+ * member's type id, or -1. */
+static int member_type(const struct btf *btf, int id, const char *name)
+{
+	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, id));
+	const struct btf_member *m;
+
+	if (!t || !btf_is_composite(t))
+		return -1;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+
+		if (mn && !strcmp(mn, name))
+			return m->type;
+		if (!mn || !*mn) {
+			int r = member_type(btf, m->type, name);
+
+			if (r >= 0)
+				return r;
+		}
+	}
+	return -1;
+}
+
+static void note(struct lt_state_plan *sp, const char *fmt, const char *arg)
+{
+	if (sp->nnotes < LT_MAX_NOTES)
+		snprintf(sp->notes[sp->nnotes++], sizeof(sp->notes[0]), fmt,
+			 arg);
+}
+
+static void take(struct lt_state_plan *sp, enum lt_state_src src)
+{
+	if (sp->primary == LT_SRC_NONE)
+		sp->primary = src;
+	else if (sp->secondary == LT_SRC_NONE)
+		sp->secondary = src;
+}
+
+static void plan_counters(const struct btf *btf, struct lt_state_plan *sp)
+{
+	int task = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
+	int lms = task < 0 ? -1 : member_type(btf, task, "lazy_mmu_state");
+
+	if (lms < 0) {
+		note(sp, "task_struct.lazy_mmu_state: absent%s",
+		     " (kernel predates 7.0)");
+		return;
+	}
+	/* 7.0 names first, then the draft names vendor backports carry. */
+	if (member_type(btf, lms, "enable_count") >= 0) {
+		sp->layout = LT_LAYOUT_V7;
+	} else if (member_type(btf, lms, "nesting_level") >= 0) {
+		sp->layout = LT_LAYOUT_V4;
+		note(sp, "lazy_mmu_state uses draft v4/v5 names%s",
+		     " {nesting_level, active}: no pause depth");
+	} else if (member_type(btf, lms, "count") >= 0) {
+		sp->layout = LT_LAYOUT_V3;
+		note(sp, "lazy_mmu_state uses draft v3 names%s",
+		     " {count, enabled}: no pause depth");
+	} else {
+		note(sp, "lazy_mmu_state: unknown layout%s", ", ignored");
+		return;
+	}
+	take(sp, LT_SRC_TASK_COUNTERS);
+	note(sp, "task_struct.lazy_mmu_state: %s", "present (7.0+ counters)");
+}
+
+static void plan_xen(const struct btf *btf, const struct lt_kinfo *ki,
+		     struct lt_state_plan *sp)
+{
+	if (btf__find_by_name_kind(btf, "xen_lazy_mode", BTF_KIND_VAR) < 0)
+		return;
+	/* The variable exists in every XEN_PV=y build; it only moves on a
+	 * real PV guest, and reads XEN_LAZY_NONE everywhere else. */
+	if (!ki->xen_pv) {
+		note(sp, "xen_lazy_mode: present, %s", "not a Xen PV guest: unused");
+		return;
+	}
+	take(sp, LT_SRC_XEN_PERCPU);
+	note(sp, "xen_lazy_mode: %s", "Xen PV guest, per-cpu mode read");
+}
+
+static bool is_arm64(const struct lt_kinfo *ki)
+{
+	return !strcmp(ki->machine, "aarch64") || !strcmp(ki->machine, "arm64");
+}
+
+static void plan_tif(const struct lt_kinfo *ki, struct lt_state_plan *sp)
+{
+	int v = ki->major * 100 + ki->minor;
+
+	if (!is_arm64(ki) || v < 616 || sp->primary != LT_SRC_NONE)
+		return;
+	/* arm64 6.16-6.19 (barrier batching). TIF_LAZY_MMU is a #define,
+	 * not in BTF: bit 31 per arch/arm64/include/asm/thread_info.h. */
+	sp->tif_bit = 31;
+	take(sp, LT_SRC_ARM64_TIF);
+	note(sp, "thread_info.flags TIF_LAZY_MMU: %s",
+	     "bit 31 (arm64 6.16-6.19, documented value)");
+}
+
+static void plan_irq(const struct btf *btf, const struct lt_kinfo *ki,
+		     struct lt_state_plan *sp)
+{
+	if (is_arm64(ki)) {
+		int ti = btf__find_by_name_kind(btf, "thread_info",
+						BTF_KIND_STRUCT);
+
+		sp->irq_check = ti >= 0 &&
+				member_type(btf, ti, "preempt_count") >= 0;
+	} else {
+		sp->irq_check = btf__find_by_name_kind(btf, "__preempt_count",
+						       BTF_KIND_VAR) >= 0;
+	}
+	if (!sp->irq_check && sp->primary != LT_SRC_NONE)
+		note(sp, "interrupt filter: off, %s",
+		     "preempt_count not in BTF (x86 6.2-6.14 pcpu_hot)");
+}
+
+void state_plan(const struct btf *btf, const struct lt_kinfo *ki,
+		const struct lt_plan *probes, struct lt_state_plan *sp)
+{
+	bool bounds = probes->ev[LT_EV_ENTER].method != LT_M_NONE &&
+		      probes->ev[LT_EV_LEAVE].method != LT_M_NONE;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->tif_bit = 31;
+	if (btf) {
+		plan_counters(btf, sp);
+		plan_xen(btf, ki, sp);
+	}
+	plan_tif(ki, sp);
+	if (bounds) {
+		take(sp, LT_SRC_EVENT_DEPTH);
+		note(sp, "section enter/leave: %s",
+		     "real symbols, depth tracked per task");
+	} else {
+		note(sp, "section enter/leave: %s",
+		     "no out-of-line symbol, event depth unused");
+	}
+	if (btf)
+		plan_irq(btf, ki, sp);
+	if (sp->primary == LT_SRC_NONE)
+		snprintf(sp->lost, sizeof(sp->lost),
+			 "no lazy-state source: alloc_in_lazy, flush_in_lazy, "
+			 "open_at_*, sleep_in_lazy not observed; page "
+			 "allocations, TLB flushes and batch sizes still are");
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+#include "lazytrace.skel.h"
+#include "summary.h"
+#include "symbolize.h"
+
+static int read_stats(struct lt_session *s, struct lt_summary *sum)
+{
+	int fd = bpf_map__fd(s->skel->maps.lt_stats);
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned long long *v;
+
+	if (ncpu <= 0)
+		return ncpu;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (__u32 i = 0; i < LT_ST_MAX; i++) {
+		if (bpf_map_lookup_elem(fd, &i, v))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			sum->stats[i] += v[c];
+	}
+	free(v);
+	return 0;
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const struct lt_group *x = a, *y = b;
+
+	return x->val.count < y->val.count ? 1 :
+	       x->val.count > y->val.count ? -1 : 0;
+}
+
+int summary_read(struct lt_session *s, struct lt_summary *sum)
+{
+	int fd = bpf_map__fd(s->skel->maps.lt_agg);
+	struct lt_agg_key key, next, *prev = NULL;
+	size_t cap = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct lt_group g = { .key = next };
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &g.val) ||
+		    key.kind >= LT_K_MAX || key.severity > LT_SEV_ERROR)
+			continue;
+		if (sum->ngroups == cap) {
+			cap = cap ? 2 * cap : 32;
+			sum->groups = realloc(sum->groups, cap * sizeof(g));
+			if (!sum->groups)
+				return -ENOMEM;
+		}
+		sum->groups[sum->ngroups++] = g;
+		sum->kind[key.kind] += g.val.count;
+		sum->kind_sev[key.kind][key.severity] += g.val.count;
+	}
+	qsort(sum->groups, sum->ngroups, sizeof(*sum->groups), group_cmp);
+	return read_stats(s, sum);
+}
+
+void summary_free(struct lt_summary *sum)
+{
+	free(sum->groups);
+	sum->groups = NULL;
+}
+
+int summary_failed(const struct lt_config *cfg, const struct lt_summary *sum)
+{
+	for (int k = 0; k < LT_K_MAX; k++) {
+		unsigned long long bad = sum->kind_sev[k][LT_SEV_WARNING] +
+					 sum->kind_sev[k][LT_SEV_ERROR];
+
+		if (bad && (cfg->fail_on & (LT_FAIL_ANY | (1u << k))))
+			return 1;
+	}
+	return 0;
+}
+
+/* Frames of a stack id, from the stack map. */
+static size_t stack_of(struct lt_session *s, int id, __u64 *frames)
+{
+	size_t n = 0;
+
+	memset(frames, 0, LT_MAX_STACK * sizeof(*frames));
+	if (id < 0 || bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.lt_stacks),
+					  &id, frames))
+		return 0;
+	while (n < LT_MAX_STACK && frames[n])
+		n++;
+	return n;
+}
+
+static json_object *probes_json(struct lt_session *s)
+{
+	json_object *a = json_object_new_array();
+
+	for (int e = 0; e < LT_EV_MAX; e++) {
+		const struct lt_choice *ch = &s->plan.ev[e];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "event", json_object_new_string(event_name(e)));
+		json_object_object_add(o, "method",
+				       json_object_new_string(method_name(ch->method)));
+		json_object_object_add(o, "symbol", json_object_new_string(
+			ch->cand ? ch->cand->symbol : ""));
+		json_object_object_add(o, "copies", json_object_new_int(ch->ncopies));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static void print_json(struct lt_session *s, const struct lt_summary *sum)
+{
+	json_object *o = json_object_new_object(), *f = json_object_new_object();
+	json_object *ev = json_object_new_object(), *g = json_object_new_array();
+	char buf[256];
+	__u64 frames[LT_MAX_STACK];
+
+	for (int k = 0; k < LT_K_MAX; k++)
+		json_object_object_add(f, kind_name(k), json_object_new_uint64(sum->kind[k]));
+	for (int e = 0; e < LT_EV_MAX; e++)
+		json_object_object_add(ev, event_name(e),
+				       json_object_new_uint64(sum->stats[e]));
+	for (size_t i = 0; i < sum->ngroups; i++) {
+		const struct lt_group *gr = &sum->groups[i];
+		json_object *r = json_object_new_object(), *st = json_object_new_array();
+		size_t n = stack_of(s, gr->key.stack_id, frames);
+
+		json_object_object_add(r, "kind", json_object_new_string(kind_name(gr->key.kind)));
+		json_object_object_add(r, "severity", json_object_new_string(
+			severity_name(gr->key.severity)));
+		json_object_object_add(r, "event", json_object_new_string(
+			event_name(gr->key.event)));
+		json_object_object_add(r, "count", json_object_new_uint64(gr->val.count));
+		json_object_object_add(r, "first_ns", json_object_new_uint64(gr->val.first_ns));
+		json_object_object_add(r, "last_ns", json_object_new_uint64(gr->val.last_ns));
+		for (size_t j = stack_first_frame(s->ks, frames, n); j < n; j++)
+			json_object_array_add(st, json_object_new_string(
+				ksyms_format(s->ks, frames[j], buf, sizeof(buf))));
+		json_object_object_add(r, "stack", st);
+		json_object_array_add(g, r);
+	}
+	json_object_object_add(o, "type", json_object_new_string("summary"));
+	json_object_object_add(o, "kernel", json_object_new_string(s->ki.release));
+	json_object_object_add(o, "rules", json_object_new_string(lt_rulesets[s->rules].name));
+	json_object_object_add(o, "state_source",
+			       json_object_new_string(state_src_name(s->sp.primary)));
+	json_object_object_add(o, "state_crosscheck",
+			       json_object_new_string(state_src_name(s->sp.secondary)));
+	json_object_object_add(o, "findings", f);
+	json_object_object_add(o, "groups", g);
+	json_object_object_add(o, "streamed", json_object_new_uint64(s->streamed));
+	json_object_object_add(o, "dropped", json_object_new_uint64(sum->stats[LT_ST_RB_DROPS]));
+	json_object_object_add(o, "aggregation_full",
+			       json_object_new_uint64(sum->stats[LT_ST_AGG_FULL]));
+	json_object_object_add(o, "stacks_lost",
+			       json_object_new_uint64(sum->stats[LT_ST_STACK_LOST]));
+	json_object_object_add(o, "irq_skipped",
+			       json_object_new_uint64(sum->stats[LT_ST_IRQ_SKIPPED]));
+	json_object_object_add(o, "gathers_fullmm",
+			       json_object_new_uint64(sum->stats[LT_ST_GATHER_FULLMM]));
+	json_object_object_add(o, "gathers_ranged",
+			       json_object_new_uint64(sum->stats[LT_ST_GATHER_PARTIAL]));
+	json_object_object_add(o, "events", ev);
+	json_object_object_add(o, "probes", probes_json(s));
+	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static void print_text(struct lt_session *s, const struct lt_summary *sum)
+{
+	__u64 frames[LT_MAX_STACK];
+	char buf[256];
+	size_t shown = 0;
+
+	fprintf(s->out, "\nFindings (rules %s, state %s):\n",
+		lt_rulesets[s->rules].name, state_src_name(s->sp.primary));
+	for (int k = 0; k < LT_K_MAX; k++)
+		if (sum->kind[k])
+			fprintf(s->out, "  %-20s %llu\n", kind_name(k), sum->kind[k]);
+	for (size_t i = 0; i < sum->ngroups && shown < 5; i++, shown++) {
+		const struct lt_group *gr = &sum->groups[i];
+		size_t n = stack_of(s, gr->key.stack_id, frames);
+		size_t j = stack_first_frame(s->ks, frames, n), k = 0;
+
+		fprintf(s->out, "\n  %llu x %s (%s) at %s, over %.3f s\n",
+			gr->val.count, kind_name(gr->key.kind),
+			severity_name(gr->key.severity), event_name(gr->key.event),
+			(gr->val.last_ns - gr->val.first_ns) / 1e9);
+		for (; j < n && k < (size_t)s->cfg.stacks; j++, k++)
+			fprintf(s->out, "    %.72s\n",
+				ksyms_format(s->ks, frames[j], buf, sizeof(buf)));
+	}
+	fprintf(s->out, "\nEvents:");
+	for (int e = 0; e < LT_EV_MAX; e++)
+		if (s->plan.ev[e].method != LT_M_NONE)
+			fprintf(s->out, "%s%s %llu", e % 3 ? ", " : "\n  ",
+				event_name(e), sum->stats[e]);
+	fprintf(s->out, "\nGathers: %llu fullmm, %llu ranged\n",
+		sum->stats[LT_ST_GATHER_FULLMM], sum->stats[LT_ST_GATHER_PARTIAL]);
+	fprintf(s->out, "Streamed %llu, dropped %llu, aggregation full %llu, "
+		"stacks lost %llu\n", s->streamed, sum->stats[LT_ST_RB_DROPS],
+		sum->stats[LT_ST_AGG_FULL], sum->stats[LT_ST_STACK_LOST]);
+}
+
+void summary_print(struct lt_session *s, const struct lt_summary *sum)
+{
+	if (s->cfg.json)
+		print_json(s, sum);
+	else
+		print_text(s, sum);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The end-of-run summary: exact in-kernel counts, drops, the plan. */
+#ifndef LT_SUMMARY_H
+#define LT_SUMMARY_H
+
+#include "session.h"
+
+struct lt_group {
+	struct lt_agg_key key;
+	struct lt_agg_val val;
+};
+
+struct lt_summary {
+	unsigned long long kind[LT_K_MAX];
+	unsigned long long kind_sev[LT_K_MAX][LT_SEV_ERROR + 1];
+	unsigned long long stats[LT_ST_MAX];
+	struct lt_group *groups;
+	size_t ngroups;
+};
+
+/* Reads the aggregation and stats maps. 0 or -errno. */
+int summary_read(struct lt_session *s, struct lt_summary *sum);
+void summary_free(struct lt_summary *sum);
+void summary_print(struct lt_session *s, const struct lt_summary *sum);
+/* True when --fail-on matched a warning or error. */
+int summary_failed(const struct lt_config *cfg, const struct lt_summary *sum);
+
+#endif
