@@ -78,10 +78,10 @@ $(OUT)/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(LIB_OBJS) -lcmocka $(LIBS)
 
-unit-test: $(UNIT_TESTS) tests/fixtures/fixture_btf.o
-	LT_FIXTURES=tests/fixtures tests/unit/run.sh $(UNIT_TESTS)
+unit-test: $(UNIT_TESTS) $(OUT)/fixture_btf.o
+	LT_FIXTURES=tests/fixtures LT_BUILD=$(OUT) tests/unit/run.sh $(UNIT_TESTS)
 
-tests/fixtures/fixture_btf.o: tests/fixtures/fixture_btf.c
+$(OUT)/fixture_btf.o: tests/fixtures/fixture_btf.c
 	$(CLANG) -g -O0 -target bpf -c $< -o $@
 
 host-test: all

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Queries lazytrace JSON Lines for tests: prints one value per query.
+
+usage: jsonl.py FILE QUERY...
+  summary.PATH          a field of the summary record (dots descend)
+  count:KIND            finding records of that kind
+  hist:NAME[:COMM]      total of histogram NAME (summed over comms)
+  stackhas:KIND:FUNC    finding records of KIND whose stack has FUNC
+  tids:KIND             distinct tids among findings of KIND
+  groupstack:KIND:FUNC  exact (aggregated) count of KIND with FUNC in stack
+"""
+import json
+import sys
+
+
+def main():
+    recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+    summary = next((r for r in recs if r.get("type") == "summary"), {})
+    finds = [r for r in recs if r.get("type") == "finding"]
+    for q in sys.argv[2:]:
+        if q.startswith("summary."):
+            v = summary
+            for k in q[len("summary."):].split("."):
+                v = v.get(k, {}) if isinstance(v, dict) else {}
+            print(v if v != {} else "MISSING")
+        elif q.startswith("count:"):
+            print(sum(1 for f in finds if f["kind"] == q[6:]))
+        elif q.startswith("hist:"):
+            parts = q.split(":")
+            print(sum(r["total"] for r in recs if r.get("type") == "histogram"
+                      and r["name"] == parts[1]
+                      and (len(parts) < 3 or r["comm"] == parts[2])))
+        elif q.startswith("stackhas:"):
+            _, kind, fn = q.split(":")
+            print(sum(1 for f in finds if f["kind"] == kind and any(
+                s.split("+")[0].split(".")[0] == fn for s in f["stack"])))
+        elif q.startswith("groupstack:"):
+            _, kind, fn = q.split(":")
+            print(sum(g["count"] for g in summary.get("groups", [])
+                      if g["kind"] == kind and any(
+                          s.split("+")[0].split(".")[0] == fn
+                          for s in g["stack"])))
+        elif q.startswith("tids:"):
+            print(len({f["tid"] for f in finds if f["kind"] == q[5:]}))
+        else:
+            sys.exit("unknown query " + q)
+
+
+main()

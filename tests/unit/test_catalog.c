@@ -1,0 +1,227 @@
+/* Catalog resolution and state planning against fixture kallsyms,
+ * available_filter_functions and a real (clang-built) BTF blob. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <bpf/btf.h>
+#include "catalog.h"
+#include "ksyms.h"
+#include "rules.h"
+#include "state_src.h"
+#include "fixtures.h"
+
+struct env {
+	struct lt_ksyms *ks;
+	struct lt_strset *filters;
+	struct btf *btf;
+	struct lt_symsrc src;
+	struct lt_plan plan;
+};
+
+static const struct lt_features all_on = { true, true, true, "", "", "" };
+static const struct lt_features host_like = {
+	false, false, true, "trial load: EPERM", "no kprobe PMU", ""
+};
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+
+	e->ks = ksyms_load(fixture("kallsyms.catalog"));
+	e->filters = strset_load(fixture("filters.catalog"));
+	e->btf = btf__parse(built("fixture_btf.o"), NULL);
+	if (!e->ks || !e->filters || !e->btf)
+		return -1;
+	e->src = (struct lt_symsrc){ e->ks, e->filters, e->btf };
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+
+	ksyms_free(e->ks);
+	strset_free(e->filters);
+	btf__free(e->btf);
+	free(e);
+	return 0;
+}
+
+static void auto_prefers_fentry_for_unique_btf_funcs(void **state)
+{
+	struct env *e = *state;
+	const struct lt_choice *ch;
+
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	ch = &e->plan.ev[LT_EV_PAGE_ALLOC];
+	assert_int_equal(ch->method, LT_M_FENTRY);
+	assert_string_equal(ch->cand->symbol, "__alloc_frozen_pages_noprof");
+	assert_string_equal(ch->prog, "fe_alloc");
+	assert_true(ch->btf_id > 0);
+	assert_int_equal(e->plan.ev[LT_EV_GATHER_FINISH].method, LT_M_FENTRY);
+}
+
+static void static_copies_go_to_kprobes_by_address(void **state)
+{
+	struct env *e = *state;
+	const struct lt_choice *ch;
+
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	ch = &e->plan.ev[LT_EV_TLB_FLUSH];
+	/* two plain copies and a .constprop one; the .part one is notrace */
+	assert_int_equal(ch->method, LT_M_KPROBE);
+	assert_int_equal(ch->ncopies, 3);
+	assert_true(ch->addrs[0] == 0xffffffff81200100ULL);
+	assert_true(ch->addrs[1] == 0xffffffff81300000ULL);
+	assert_true(ch->addrs[2] == 0xffffffff81400000ULL);
+	assert_string_equal(ch->names[2], "tlb_flush_mmu_tlbonly.constprop.0");
+	assert_non_null(strstr(ch->why, "1 of 4 copies notrace"));
+}
+
+static void renamed_copy_rejects_fentry(void **state)
+{
+	struct env *e = *state;
+	const struct lt_choice *ch;
+
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	ch = &e->plan.ev[LT_EV_NEXT_BATCH];
+	/* BTF has tlb_next_batch, kallsyms only tlb_next_batch.isra.0 */
+	assert_int_equal(ch->method, LT_M_KPROBE);
+	assert_string_equal(ch->names[0], "tlb_next_batch.isra.0");
+	assert_non_null(strstr(ch->why, "fentry cannot pick"));
+}
+
+static void inline_boundaries_are_explained(void **state)
+{
+	struct env *e = *state;
+	const struct lt_choice *ch;
+
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	ch = &e->plan.ev[LT_EV_ENTER];
+	assert_int_equal(ch->method, LT_M_NONE);
+	assert_null(ch->cand);
+	assert_non_null(strstr(ch->why, "arch_enter_lazy_mmu_mode: not in BTF"));
+	assert_non_null(strstr(ch->why, "xen_enter_lazy_mmu"));
+}
+
+static void host_like_kernel_falls_back_to_tracepoints(void **state)
+{
+	struct env *e = *state;
+
+	catalog_resolve(&e->src, &host_like, LT_MODE_AUTO, &e->plan);
+	assert_int_equal(e->plan.ev[LT_EV_PAGE_ALLOC].method, LT_M_TRACEPOINT);
+	assert_string_equal(e->plan.ev[LT_EV_PAGE_ALLOC].names[0], "mm_page_alloc");
+	/* the fixture has no btf_trace_tlb_flush: nothing for TLB flushes */
+	assert_int_equal(e->plan.ev[LT_EV_TLB_FLUSH].method, LT_M_NONE);
+	assert_non_null(strstr(e->plan.ev[LT_EV_TLB_FLUSH].why,
+			       "tlb:tlb_flush: tracepoint not in this kernel"));
+	assert_int_equal(e->plan.ev[LT_EV_GATHER_FINISH].method, LT_M_NONE);
+	assert_non_null(strstr(e->plan.ev[LT_EV_GATHER_FINISH].why,
+			       "kprobes unavailable"));
+	assert_int_equal(e->plan.ev[LT_EV_SCHED_SWITCH].method, LT_M_TRACEPOINT);
+}
+
+static void forced_modes_restrict_the_ladder(void **state)
+{
+	struct env *e = *state;
+
+	catalog_resolve(&e->src, &all_on, LT_MODE_KPROBE, &e->plan);
+	assert_int_equal(e->plan.ev[LT_EV_PAGE_ALLOC].method, LT_M_KPROBE);
+	assert_true(e->plan.ev[LT_EV_PAGE_ALLOC].addrs[0] == 0xffffffff81100000ULL);
+	catalog_resolve(&e->src, &all_on, LT_MODE_FENTRY, &e->plan);
+	/* tlb_flush_mmu_tlbonly is kprobe-only: fentry mode uses x86's
+	 * flush_tlb_mm_range instead */
+	assert_int_equal(e->plan.ev[LT_EV_TLB_FLUSH].method, LT_M_FENTRY);
+	assert_string_equal(e->plan.ev[LT_EV_TLB_FLUSH].cand->symbol,
+			    "flush_tlb_mm_range");
+	catalog_resolve(&e->src, &all_on, LT_MODE_TRACEPOINT, &e->plan);
+	assert_int_equal(e->plan.ev[LT_EV_PAGE_ALLOC].method, LT_M_TRACEPOINT);
+	assert_int_equal(e->plan.ev[LT_EV_NEXT_BATCH].method, LT_M_NONE);
+}
+
+static void slots_name_every_copy(void **state)
+{
+	struct env *e = *state;
+	const struct lt_choice *ch;
+	enum lt_event ev;
+
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	ch = &e->plan.ev[LT_EV_TLB_FLUSH];
+	assert_string_equal(plan_slot_name(&e->plan, ch->first_slot + 2, &ev),
+			    "tlb_flush_mmu_tlbonly.constprop.0");
+	assert_int_equal(ev, LT_EV_TLB_FLUSH);
+	assert_null(plan_slot_name(&e->plan, e->plan.nslots, NULL));
+}
+
+static void state_plan_reads_counters_from_btf(void **state)
+{
+	struct env *e = *state;
+	struct lt_state_plan sp;
+	struct lt_kinfo ki = { .machine = "x86_64" };
+
+	kinfo_parse_release(&ki, "7.2.1+deb14-cloud-amd64");
+	assert_int_equal(ki.major, 7);
+	assert_int_equal(ki.minor, 2);
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	state_plan(e->btf, &ki, &e->plan, &sp);
+	assert_int_equal(sp.primary, LT_SRC_TASK_COUNTERS);
+	assert_int_equal(sp.secondary, LT_SRC_NONE);
+	assert_int_equal(sp.layout, LT_LAYOUT_V7);
+	assert_true(sp.irq_check);
+	assert_string_equal(sp.lost, "");
+	/* xen_lazy_mode exists but this is no PV guest */
+	assert_non_null(strstr(sp.notes[1], "not a Xen PV guest"));
+	assert_int_equal(rules_default(&ki, &sp), LT_RULES_V7);
+
+	ki.xen_pv = true;
+	state_plan(e->btf, &ki, &e->plan, &sp);
+	assert_int_equal(sp.secondary, LT_SRC_XEN_PERCPU);
+}
+
+static void no_btf_means_no_state(void **state)
+{
+	struct env *e = *state;
+	struct lt_state_plan sp;
+	struct lt_kinfo ki = { .machine = "x86_64" };
+
+	kinfo_parse_release(&ki, "6.12.48+deb13-cloud-amd64");
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	state_plan(NULL, &ki, &e->plan, &sp);
+	assert_int_equal(sp.primary, LT_SRC_NONE);
+	assert_non_null(strstr(sp.lost, "no lazy-state source"));
+	assert_int_equal(rules_default(&ki, &sp), LT_RULES_PRE7);
+}
+
+static void arm64_6_16_uses_tif(void **state)
+{
+	struct env *e = *state;
+	struct lt_state_plan sp;
+	struct lt_kinfo ki = { .machine = "aarch64" };
+
+	kinfo_parse_release(&ki, "6.16.3-arm64");
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	state_plan(NULL, &ki, &e->plan, &sp);
+	assert_int_equal(sp.primary, LT_SRC_ARM64_TIF);
+	assert_int_equal(sp.tif_bit, 31);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(auto_prefers_fentry_for_unique_btf_funcs),
+		cmocka_unit_test(static_copies_go_to_kprobes_by_address),
+		cmocka_unit_test(renamed_copy_rejects_fentry),
+		cmocka_unit_test(inline_boundaries_are_explained),
+		cmocka_unit_test(host_like_kernel_falls_back_to_tracepoints),
+		cmocka_unit_test(forced_modes_restrict_the_ladder),
+		cmocka_unit_test(slots_name_every_copy),
+		cmocka_unit_test(state_plan_reads_counters_from_btf),
+		cmocka_unit_test(no_btf_means_no_state),
+		cmocka_unit_test(arm64_6_16_uses_tif),
+	};
+	return cmocka_run_group_tests_name("catalog", tests, setup, teardown);
+}

@@ -1,0 +1,116 @@
+/* argp parsing: every option, and the one-line errors for bad values. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "cli.h"
+#include "rules.h"
+
+#define PARSE(cfg, ...) ({						\
+	char *argv[] = { "lazytrace", __VA_ARGS__, NULL };		\
+	cli_parse(sizeof(argv) / sizeof(argv[0]) - 1, argv, cfg, true);	\
+})
+
+static void defaults(void **state)
+{
+	struct lt_config c;
+	char *argv[] = { "lazytrace", NULL };
+
+	assert_int_equal(cli_parse(1, argv, &c, true), 0);
+	assert_int_equal(c.stacks, 8);
+	assert_int_equal(c.rules, -1);
+	assert_int_equal(c.mode, LT_MODE_AUTO);
+	assert_false(c.json);
+	assert_true(c.duration == 0 && c.interval == 0 && c.count == 0);
+}
+
+static void all_options(void **state)
+{
+	struct lt_config c;
+
+	assert_int_equal(PARSE(&c, "-p", "42", "-c", "/sys/fs/cgroup/x",
+			       "--comm", "postgres", "-d", "1.5", "-j",
+			       "--stacks", "4", "-v", "-v", "--fail-on",
+			       "alloc_in_lazy,open_at_exit", "--mode", "kprobe",
+			       "--rules", "pre-7.0", "--by-cgroup", "-o", "out",
+			       "--btf", "/tmp/btf", "5", "3"), 0);
+	assert_int_equal(c.pid, 42);
+	assert_string_equal(c.cgroup_path, "/sys/fs/cgroup/x");
+	assert_string_equal(c.comm, "postgres");
+	assert_true(c.comm_on);
+	assert_true(c.duration == 1.5);
+	assert_true(c.json);
+	assert_int_equal(c.stacks, 4);
+	assert_int_equal(c.verbose, 2);
+	assert_int_equal(c.fail_on, (1u << LT_K_ALLOC_IN_LAZY) |
+				    (1u << LT_K_OPEN_AT_EXIT));
+	assert_int_equal(c.mode, LT_MODE_KPROBE);
+	assert_int_equal(c.rules, LT_RULES_PRE7);
+	assert_true(c.by_cgroup);
+	assert_string_equal(c.output, "out");
+	assert_string_equal(c.btf_path, "/tmp/btf");
+	assert_true(c.interval == 5);
+	assert_int_equal(c.count, 3);
+}
+
+static void fail_on_any(void **state)
+{
+	struct lt_config c;
+
+	assert_int_equal(PARSE(&c, "--fail-on", "any"), 0);
+	assert_int_equal(c.fail_on, LT_FAIL_ANY);
+}
+
+static void rejects(void **state)
+{
+	static const struct { const char *opt, *val, *msg; } bad[] = {
+		{ "-p", "0", "invalid pid" },
+		{ "-p", "abc", "invalid pid" },
+		{ "-d", "-1", "invalid duration" },
+		{ "-d", "0", "invalid duration" },
+		{ "-d", "1e9", "invalid duration" },
+		{ "-d", "5x", "invalid duration" },
+		{ "--mode", "uprobe", "unknown --mode 'uprobe'" },
+		{ "--rules", "6.0", "unknown --rules '6.0'" },
+		{ "--fail-on", "alloc_in_lazy,bogus", "unknown --fail-on kind 'bogus'" },
+		{ "--comm", "a-name-far-too-long", "--comm takes 1 to 15" },
+		{ "--stacks", "33", "--stacks takes 0 to 32" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct lt_config c;
+		char *argv[] = { "lazytrace", (char *)bad[i].opt,
+				 (char *)bad[i].val, NULL };
+
+		assert_int_not_equal(cli_parse(3, argv, &c, true), 0);
+		assert_non_null(strstr(c.err, bad[i].msg));
+		assert_null(strchr(c.err, '\n'));
+	}
+}
+
+static void positional_limits(void **state)
+{
+	struct lt_config c;
+
+	assert_int_not_equal(PARSE(&c, "0"), 0);
+	assert_non_null(strstr(c.err, "invalid interval"));
+	assert_int_not_equal(PARSE(&c, "100000"), 0);
+	assert_int_not_equal(PARSE(&c, "1", "0"), 0);
+	assert_non_null(strstr(c.err, "invalid count"));
+	assert_int_not_equal(PARSE(&c, "1", "2", "3"), 0);
+	assert_non_null(strstr(c.err, "unexpected argument '3'"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(all_options),
+		cmocka_unit_test(fail_on_any),
+		cmocka_unit_test(rejects),
+		cmocka_unit_test(positional_limits),
+	};
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

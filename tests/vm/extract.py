@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Splits a VM console log into the files the guest handed back.
+
+usage: extract.py LOG OUTDIR  -> OUTDIR/<name> per '=== FILE name ===' block,
+and OUTDIR/exits with the 'EXIT name rc' lines, OUTDIR/kernel with uname.
+"""
+import os
+import sys
+
+log, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+cur = None
+buf = []
+exits = []
+for line in open(log, errors="replace"):
+    line = line.rstrip("\r\n")
+    if cur is None and line.startswith("=== FILE ") and line.endswith(" ==="):
+        cur, buf = line[9:-4], []
+    elif cur is not None and line == "=== END %s ===" % cur:
+        with open(os.path.join(out, cur), "w") as f:
+            f.write("\n".join(buf) + ("\n" if buf else ""))
+        cur = None
+    elif cur is not None:
+        buf.append(line)
+    elif line.startswith("EXIT "):
+        exits.append(line[5:])
+    elif line.startswith("KERNEL "):
+        with open(os.path.join(out, "kernel"), "w") as f:
+            f.write(line[7:] + "\n")
+with open(os.path.join(out, "exits"), "w") as f:
+    f.write("\n".join(exits) + "\n")

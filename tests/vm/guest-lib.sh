@@ -1,0 +1,39 @@
+# Sourced by the guest test scripts (busybox ash inside the VM).
+# Files come back to the host between markers on the console.
+LT=/lt/lazytrace
+export PATH=/lt:$PATH
+
+# wait_line FILE PATTERN SECONDS: wait for a line, not for a time.
+wait_line() {
+	n=0
+	until grep -q -- "$2" "$1" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt $(($3 * 20)) ] || { echo "TIMEOUT waiting for '$2' in $1"; cat "$1"; return 1; }
+		sleep 0.05
+	done
+}
+
+emit_file() {
+	echo "=== FILE $1 ==="
+	cat "$2"
+	echo "=== END $1 ==="
+}
+
+# start_lt NAME ARGS...: lazytrace in the background, JSON to /tmp/NAME.jsonl
+start_lt() {
+	name=$1
+	shift
+	$LT "$@" -j -o /tmp/$name.jsonl 2>/tmp/$name.err &
+	eval "PID_$name=$!"
+	wait_line /tmp/$name.err "tracing with" 120
+}
+
+# stop_lt NAME: SIGINT, wait, hand the output and exit code to the host
+stop_lt() {
+	eval "p=\$PID_$1"
+	kill -INT $p
+	wait $p
+	echo "EXIT $1 $?"
+	emit_file $1.jsonl /tmp/$1.jsonl
+	emit_file $1.err /tmp/$1.err
+}

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Guest side of the pre-7.0 VM test: no counter source; lazytrace must say
+# so and still report allocations, flushes and batch sizes.
+. /lt/guest-lib.sh
+echo "KERNEL $(uname -r) $(uname -m)"
+
+$LT --list-probes >/tmp/plan 2>&1
+echo "EXIT plan $?"
+emit_file plan /tmp/plan
+
+start_lt old --comm lt-exitstorm || exit 1
+/lt/lt-exitstorm 8 3000
+stop_lt old
+exit 0

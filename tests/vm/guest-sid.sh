@@ -1,0 +1,43 @@
+#!/bin/sh
+# Guest side of the 7.x VM test: run, then hand everything to the host,
+# which makes the assertions (tests/vm/run.sh).
+. /lt/guest-lib.sh
+echo "KERNEL $(uname -r) $(uname -m)"
+
+$LT --list-probes -v >/tmp/plan 2>&1
+echo "EXIT plan $?"
+emit_file plan /tmp/plan
+
+# Ground truth first, then fentry and kprobe tracers side by side on the
+# same exit storm: all three must agree.
+nbcount lt-exitstorm >/tmp/nb.out 2>&1 &
+NB=$!
+wait_line /tmp/nb.out "nbcount: ready" 120 || exit 1
+start_lt fentry --mode fentry --comm lt-exitstorm || exit 1
+start_lt kprobe --mode kprobe --comm lt-exitstorm || exit 1
+/lt/lt-exitstorm 24 3000
+stop_lt fentry
+stop_lt kprobe
+kill -INT $NB
+wait $NB
+emit_file nbcount /tmp/nb.out
+
+# A workload that opens sections but never tears page tables down.
+start_lt quiet --comm lt-quiet || exit 1
+/lt/lt-quiet 3000 >/tmp/quiet.out &
+Q=$!
+wait_line /tmp/quiet.out "DONE" 300 || exit 1
+stop_lt quiet
+kill $Q
+emit_file quiet.out /tmp/quiet.out
+
+# Human-readable run, for the record and the README.
+$LT --comm lt-exitstorm --stacks 6 -o /tmp/text.out 2>/tmp/text.err &
+T=$!
+wait_line /tmp/text.err "tracing with" 120 || exit 1
+/lt/lt-exitstorm 4 3000
+kill -INT $T
+wait $T
+echo "EXIT text $?"
+emit_file text.out /tmp/text.out
+exit 0
