@@ -9,7 +9,7 @@
 # Uses a private apt configuration: /etc/apt and /var/lib/apt are never modified.
 set -euo pipefail
 
-die() { echo "fetch-kernel: $*" >&2; exit 1; }
+die() { echo "fetch-kernel: ERROR: $*" >&2; exit 1; }
 log() { echo "fetch-kernel: $*" >&2; }
 
 [ $# -ge 1 ] && [ $# -le 2 ] || die "usage: fetch-kernel.sh sid|trixie|bookworm [amd64|arm64]"
@@ -41,7 +41,7 @@ echo "deb http://deb.debian.org/debian $suite main" > "$A/sources.list"
 : > "$A/status"
 O=(-o "Dir::Etc::sourcelist=$A/sources.list" -o Dir::Etc::sourceparts=/nonexistent
    -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache" -o "Dir::State::status=$A/status"
-   -o APT::Architectures=amd64,arm64 -o APT::Sandbox::User=root
+   -o "APT::Architectures=amd64,arm64" -o APT::Sandbox::User=root
    -o Acquire::Retries=2 -o Debug::NoLocking=1)
 aptlog=$root/apt/$suite.log
 
@@ -56,6 +56,10 @@ fail() {
 
 log "resolving newest $suite cloud-$arch kernel"
 apt-get "${O[@]}" update >"$aptlog" 2>&1 || fail "apt-get update failed"
+# apt-get update exits 0 when an index cannot be fetched: stale lists must not pass.
+if grep -qE '^(W|E): (Failed to fetch|Some index files failed)' "$aptlog"; then
+    fail "deb.debian.org unreachable (apt-get update could not fetch the $suite index)"
+fi
 # Packages not installable on this host (arm64) are still listed with APT::Architectures.
 # Exclude -dbg and -unsigned; sort -V picks the newest ABI/version string.
 ver=$(apt-cache "${O[@]}" search --names-only "^linux-image-.*-cloud-$arch\$" 2>>"$aptlog" \
@@ -67,10 +71,10 @@ pkgver() { apt-cache "${O[@]}" show "$1:$arch" 2>/dev/null | sed -n 's/^Version:
 
 # 7.x splits the image: linux-binary-<ver> has vmlinuz, linux-base-<ver> has config.
 if [ -n "$(pkgver "linux-binary-$ver")" ]; then
-    layout=split
+    layout="split"
     pkgs=("linux-binary-$ver" "linux-base-$ver")
 else
-    layout=classic
+    layout="classic"
     pkgs=("linux-image-$ver")
 fi
 

@@ -1,0 +1,30 @@
+#!/bin/bash
+# make demo: boot Debian's newest 7.x kernel under QEMU and let lazytrace
+# watch an exit storm, printing its findings and histograms.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+D=build/demo
+rm -rf "$D"
+mkdir -p "$D/payload"
+cp build/lazytrace build/workloads/* tests/vm/guest-lib.sh "$D/payload/"
+cat > "$D/payload/test.sh" <<'GUEST'
+#!/bin/sh
+. /lt/guest-lib.sh
+echo "== $(uname -r): the probe plan"
+$LT --list-probes
+echo "== tracing an exit storm (24 processes, 3000 small pages each)"
+$LT --comm lt-exitstorm --stacks 8 2>/tmp/err >/tmp/out &
+P=$!
+wait_line /tmp/err "tracing with" 120
+/lt/lt-exitstorm 24 3000
+kill -INT $P
+wait $P
+# show the first findings, then the histograms and summary
+head -24 /tmp/out
+echo "   ... $(grep -c alloc_in_lazy /tmp/out) finding headers in all ..."
+sed -n '/^batch_pages/,$p' /tmp/out
+GUEST
+scripts/vm-run.sh --suite sid --payload "$D/payload" --log "$D/log" --timeout 900 >/dev/null || {
+	echo "demo: the VM run failed; see $D/log" >&2; exit 1; }
+tests/vm/extract.py "$D/log" "$D/files" >/dev/null
+sed -n '/^== /,/LT-VM-EXIT/p' "$D/log" | grep -v LT-VM-EXIT

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64] --payload DIR --log FILE
+#           [--timeout SEC] [--append "KERNEL ARGS"] [--mem MB] [--smp N] [--verbose]
+# Boots the cached Debian cloud kernel under QEMU TCG (KVM fails on these hosts) with an
+# initramfs holding DIR under /lt/, runs /lt/test.sh, and exits with its status.
+# Exit codes: test status | 1 setup error | 77 arm64 QEMU not installed (skip)
+#             | 124 timeout | 125 no LT-VM-EXIT marker (crash/panic/early exit).
+set -euo pipefail
+
+die() { echo "vm-run: $*" >&2; exit 1; }
+log() { echo "vm-run: $*" >&2; }
+usage() { die "usage: vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64] --payload DIR --log FILE [--timeout SEC] [--append ARGS] [--mem MB] [--smp N] [--verbose]"; }
+
+suite='' arch=amd64 payload='' logf='' timeout=600 append='' mem=1024 smp=2 verbose=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --suite) suite=${2:?}; shift 2 ;;
+        --arch) arch=${2:?}; shift 2 ;;
+        --payload) payload=${2:?}; shift 2 ;;
+        --log) logf=${2:?}; shift 2 ;;
+        --timeout) timeout=${2:?}; shift 2 ;;
+        --append) append=${2:?}; shift 2 ;;
+        --mem) mem=${2:?}; shift 2 ;;
+        --smp) smp=${2:?}; shift 2 ;;
+        --verbose) verbose=1; shift ;;
+        -h|--help) usage ;;
+        *) log "unknown argument '$1'"; usage ;;
+    esac
+done
+[ -n "$suite" ] && [ -n "$payload" ] && [ -n "$logf" ] || usage
+[ -d "$payload" ] || die "payload dir '$payload' does not exist"
+[ -f "$payload/test.sh" ] || die "payload dir '$payload' has no test.sh"
+case "$timeout" in ''|*[!0-9]*) die "--timeout wants seconds" ;; esac
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=${LT_CACHE:-$HOME/.cache/lazytrace}
+
+case "$arch" in
+    amd64) qemu="qemu-system-x86_64"; console=ttyS0; machine=() ;;
+    arm64) qemu="qemu-system-aarch64"; console=ttyAMA0; machine=(-M virt) ;;
+    *) die "unknown arch '$arch' (amd64|arm64)" ;;
+esac
+if ! command -v "$qemu" >/dev/null; then
+    [ "$arch" = arm64 ] && { log "SKIP: $qemu not installed (apt-get install qemu-system-arm)"; exit 77; }
+    die "$qemu not installed"
+fi
+
+kdir=$("$here/fetch-kernel.sh" "$suite" "$arch" | tail -n1) || exit 1
+kver=$(cat "$kdir/version")
+
+# Host busybox is amd64; other arches need their own static busybox.
+bbenv=()
+if [ "$arch" != amd64 ] && [ -z "${BUSYBOX:-}" ]; then
+    bb=$root/busybox/$arch/busybox
+    if [ ! -s "$bb" ]; then
+        # Reuse fetch-kernel's private apt state (lists already fresh): never /etc/apt.
+        A=$root/apt/$suite
+        O=(-o "Dir::Etc::sourcelist=$A/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+           -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache" -o "Dir::State::status=$A/status"
+           -o "APT::Architectures=amd64,arm64" -o APT::Sandbox::User=root -o Debug::NoLocking=1)
+        t=$(mktemp -d)
+        ( cd "$t" && apt-get "${O[@]}" download "busybox-static:$arch" ) >/dev/null 2>&1 \
+            || { rm -rf "$t"; die "cannot download busybox-static:$arch (set BUSYBOX=path)"; }
+        dpkg-deb -x "$t"/busybox-static_*.deb "$t/x"
+        mkdir -p "$(dirname "$bb")"
+        cp "$t/x/bin/busybox" "$bb"
+        rm -rf "$t"
+    fi
+    bbenv=(BUSYBOX="$bb")
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+env "${bbenv[@]}" "$here/mkinitramfs.sh" "$tmp/initrd.gz" "$payload" >/dev/null
+
+mkdir -p "$(dirname "$logf")"
+: > "$logf"
+cmd=("$qemu" "${machine[@]}" -accel tcg -cpu max -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
+     -kernel "$kdir/vmlinuz" -initrd "$tmp/initrd.gz"
+     -append "console=$console quiet panic=-1${append:+ $append}")
+log "booting $suite $arch kernel $kver (TCG, timeout ${timeout}s), log: $logf"
+[ "$verbose" = 1 ] && log "${cmd[*]}"
+
+filt='s/\r//g; s/\x1bc//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g'
+start=$(date +%s.%N)
+set +e
+# TERM first (QEMU exits cleanly), KILL 5 s later. sed -u streams the console with \r and
+# the firmware's terminal escapes (ESC c, ESC [..) removed so markers start their lines.
+if [ "$verbose" = 1 ]; then
+    timeout -k 5 "$timeout" "${cmd[@]}" </dev/null 2>&1 | sed -u "$filt" | tee "$logf" >&2
+else
+    timeout -k 5 "$timeout" "${cmd[@]}" </dev/null 2>&1 | sed -u "$filt" > "$logf"
+fi
+qst=${PIPESTATUS[0]}
+set -e
+secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e - s}')
+
+# Guest uptime when /init started: the boot cost without host-side QEMU setup.
+up=$(sed -n 's/.*LT-VM-START .*uptime=\([0-9.]*\).*/\1/p' "$logf" | tail -n1)
+booted=$(sed -n 's/.*LT-VM-START kernel=\([^ ]*\).*/\1/p' "$logf" | tail -n1)
+echo "vm-run: kernel $kver ($suite $arch) booted=${booted:-never} userspace-at=${up:-?}s wall=${secs}s"
+
+if [ "$qst" = 124 ] || [ "$qst" = 137 ]; then
+    log "TIMEOUT: no poweroff within ${timeout}s, QEMU killed (log: $logf)"
+    exit 124
+fi
+st=$(sed -n 's/^LT-VM-EXIT=\([0-9][0-9]*\)$/\1/p' "$logf" | tail -n1)
+if [ -z "$st" ]; then
+    log "no LT-VM-EXIT marker (QEMU status $qst): kernel panic or init died; see $logf"
+    tail -n 20 "$logf" | sed 's/^/vm-run:   | /' >&2
+    exit 125
+fi
+log "test.sh exit status $st"
+exit "$st"
