@@ -41,7 +41,7 @@ all: $(OUT)/lazytrace
 
 $(OUT)/lazytrace.bpf.o: $(BPF_SRC) $(BPF_HDRS) $(VMLINUX_DIR)/vmlinux.h
 	@mkdir -p $(@D)
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wno-missing-declarations \
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -fms-extensions -Wno-microsoft-anon-tag \
 		-I$(VMLINUX_DIR) -Ibpf -c $< -o $@
 
 $(OUT)/lazytrace.skel.h: $(OUT)/lazytrace.bpf.o
@@ -63,7 +63,7 @@ $(OUT)/workloads/%: tests/workloads/%.c
 	$(CC) -O2 -static -Wall -o $@ $<
 
 $(OUT)/nbcount.bpf.o: tests/vm/nbcount.bpf.c $(VMLINUX_DIR)/vmlinux.h
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wno-missing-declarations \
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -fms-extensions -Wno-microsoft-anon-tag \
 		-I$(VMLINUX_DIR) -c $< -o $@
 
 $(OUT)/nbcount.skel.h: $(OUT)/nbcount.bpf.o

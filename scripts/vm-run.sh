@@ -63,7 +63,10 @@ if [ "$arch" != amd64 ] && [ -z "${BUSYBOX:-}" ]; then
             || { rm -rf "$t"; die "cannot download busybox-static:$arch (set BUSYBOX=path)"; }
         dpkg-deb -x "$t"/busybox-static_*.deb "$t/x"
         mkdir -p "$(dirname "$bb")"
-        cp "$t/x/bin/busybox" "$bb"
+        # merged-/usr suites ship usr/bin/busybox, older ones bin/busybox.
+        src=$t/x/usr/bin/busybox; [ -f "$src" ] || src=$t/x/bin/busybox
+        [ -f "$src" ] || { rm -rf "$t"; die "no busybox in busybox-static:$arch"; }
+        cp "$src" "$bb"
         rm -rf "$t"
     fi
     bbenv=(BUSYBOX="$bb")
