@@ -10,7 +10,8 @@ const volatile __u32 cfg_src = LT_SRC_NONE;	/* primary source */
 const volatile __u32 cfg_src2 = LT_SRC_NONE;	/* cross-check source */
 const volatile __u32 cfg_layout = LT_LAYOUT_V7;
 const volatile __u32 cfg_tif_bit = 31;		/* arm64 TIF_LAZY_MMU */
-const volatile bool cfg_irq_check = true;	/* preempt_count readable */
+const volatile bool cfg_irq_check = true;	/* interrupt context detectable */
+const volatile __u64 cfg_thread_size = 16384;	/* x86-64 THREAD_SIZE, no KASAN */
 
 /* Filters. */
 const volatile __u32 cfg_tgid;

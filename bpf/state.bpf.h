@@ -38,10 +38,11 @@ struct task_struct___ti {
 } __attribute__((preserve_access_index));
 
 #if defined(__TARGET_ARCH_x86)
-/* x86 6.15+ and <= 6.1: a plain per-cpu int (6.2-6.14 kept it in pcpu_hot). */
-extern int __preempt_count __ksym __weak;
-/* Xen PV ~6.7-7.0 (commit "x86/xen: move paravirt lazy code"). */
-extern enum xen_lazy_mode xen_lazy_mode __ksym __weak;
+/* Xen PV ~6.7-7.0 (commit "x86/xen: move paravirt lazy code"). A complete
+ * local enum: newer vmlinux.h lack the type, and the kernel rejects BTF with
+ * an empty forward enum. libbpf matches typed ksym enums by kind only. */
+enum lt_xen_lazy_mode { LT_XEN_LAZY_NONE, LT_XEN_LAZY_MMU, LT_XEN_LAZY_CPU };
+extern enum lt_xen_lazy_mode xen_lazy_mode __ksym __weak;
 #endif
 
 struct lt_view {
@@ -55,24 +56,35 @@ struct lt_view {
  * allocation or section change happens in a real NMI. */
 #define LT_IRQ_MASK	0x000fff00u
 
+/*
+ * x86-64 runs hardirqs and softirqs on per-cpu IRQ stacks, so a stack
+ * pointer outside the task's own stack means interrupt context. This avoids
+ * the per-cpu __preempt_count ksym, which fails to load on kernels built
+ * without KALLSYMS_ALL (the CI host) and moved into pcpu_hot in 6.2-6.14.
+ * arm64 keeps preempt_count in thread_info, which CO-RE reads directly.
+ */
 static __always_inline bool in_irq_ctx(struct task_struct *t)
 {
-	__u32 pc = 0;
-
 	if (!cfg_irq_check)
 		return false;
 #if defined(__TARGET_ARCH_x86)
-	if (!&__preempt_count)
+	__u64 marker = 0, sp = 0, base;
+	void *p = &marker;
+
+	/* Reading the pointer back through a helper makes it a plain number. */
+	if (bpf_probe_read_kernel(&sp, sizeof(sp), &p))
 		return false;
-	pc = *(int *)bpf_this_cpu_ptr(&__preempt_count);
+	base = (__u64)BPF_CORE_READ(t, stack);
+	return sp - base >= cfg_thread_size;
 #else
 	struct task_struct___ti *ti = (void *)t;
+	__u32 pc;
 
 	if (!bpf_core_field_exists(ti->thread_info.preempt_count))
 		return false;
 	pc = BPF_CORE_READ(ti, thread_info.preempt_count);
-#endif
 	return pc & LT_IRQ_MASK;
+#endif
 }
 
 static __always_inline void read_counters(struct task_struct *t,
@@ -123,9 +135,10 @@ static __always_inline void read_source(__u32 src, struct task_struct *t,
 #if defined(__TARGET_ARCH_x86)
 	else if (src == LT_SRC_XEN_PERCPU) {
 		if (&xen_lazy_mode) {
-			int *m = bpf_this_cpu_ptr(&xen_lazy_mode);
+			enum lt_xen_lazy_mode *m =
+				bpf_this_cpu_ptr(&xen_lazy_mode);
 
-			v->depth = *m == 1;	/* XEN_LAZY_MMU */
+			v->depth = *m == LT_XEN_LAZY_MMU;
 		}
 	}
 #endif

@@ -155,10 +155,8 @@ static bool try_fentry(const struct lt_candidate *c, const struct lt_symsrc *s,
 
 	if (!c->fentry)
 		return false;
-	if (!f->fentry) {
-		add_why(ch, c->symbol, "fentry unavailable on this kernel");
+	if (!f->fentry)		/* the features section says why */
 		return false;
-	}
 	if (!s->btf) {
 		add_why(ch, c->symbol, "no kernel BTF for fentry");
 		return false;
@@ -201,10 +199,6 @@ static bool try_kprobe(const struct lt_candidate *c, const struct lt_symsrc *s,
 
 	if (!c->kprobe)
 		return false;
-	if (!f->kprobe) {
-		add_why(ch, c->symbol, "kprobes unavailable on this kernel");
-		return false;
-	}
 	if (!s->ksyms) {
 		add_why(ch, c->symbol, "kallsyms unreadable");
 		return false;
@@ -212,6 +206,10 @@ static bool try_kprobe(const struct lt_candidate *c, const struct lt_symsrc *s,
 	n = ksyms_find_all(s->ksyms, c->symbol, k, LT_MAX_COPIES);
 	if (n == 0) {
 		add_why(ch, c->symbol, "not in kallsyms (inlined or absent)");
+		return false;
+	}
+	if (!f->kprobe) {
+		add_why(ch, c->symbol, "in kallsyms, but no kprobes here");
 		return false;
 	}
 	if (n > LT_MAX_COPIES)
@@ -299,7 +297,9 @@ void catalog_resolve(const struct lt_symsrc *src,
 			for (int r = 0; r < 3 && ladders[mode][r] && !ok; r++)
 				ok = ladders[mode][r](c, src, feat, ch);
 			if (!ok && !strstr(ch->why, c->symbol))
-				add_why(ch, c->symbol, "no method allowed by --mode");
+				add_why(ch, c->symbol, mode == LT_MODE_AUTO ?
+					"no attach method works here" :
+					"no method allowed by --mode");
 			if (ok) {
 				ch->cand = c;
 				break;

@@ -19,7 +19,7 @@ static void reasons(FILE *out, const char *why)
 		const char *nl = strchr(p, '\n');
 		int len = nl ? (int)(nl - p) : (int)strlen(p);
 
-		fprintf(out, "%29s%.*s\n", "", len > 50 ? 50 : len, p);
+		fprintf(out, "    %.*s\n", len > 74 ? 74 : len, p);
 		p += len + (nl ? 1 : 0);
 	}
 }

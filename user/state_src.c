@@ -167,19 +167,18 @@ static void plan_tif(const struct lt_kinfo *ki, struct lt_state_plan *sp)
 static void plan_irq(const struct btf *btf, const struct lt_kinfo *ki,
 		     struct lt_state_plan *sp)
 {
-	if (is_arm64(ki)) {
-		int ti = btf__find_by_name_kind(btf, "thread_info",
-						BTF_KIND_STRUCT);
+	int ti;
 
-		sp->irq_check = ti >= 0 &&
-				member_type(btf, ti, "preempt_count") >= 0;
-	} else {
-		sp->irq_check = btf__find_by_name_kind(btf, "__preempt_count",
-						       BTF_KIND_VAR) >= 0;
+	if (!is_arm64(ki)) {
+		/* x86-64: interrupts run on separate IRQ stacks */
+		sp->irq_check = true;
+		return;
 	}
+	ti = btf__find_by_name_kind(btf, "thread_info", BTF_KIND_STRUCT);
+	sp->irq_check = ti >= 0 && member_type(btf, ti, "preempt_count") >= 0;
 	if (!sp->irq_check && sp->primary != LT_SRC_NONE)
 		note(sp, "interrupt filter: off, %s",
-		     "preempt_count not in BTF (x86 6.2-6.14 pcpu_hot)");
+		     "thread_info.preempt_count not in BTF");
 }
 
 void state_plan(const struct btf *btf, const struct lt_kinfo *ki,
