@@ -54,7 +54,7 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot)
 
 	stat_inc(ev);
 	/* 7.0's helpers return early in interrupt context; so do we. */
-	if (in_irq_ctx(t)) {
+	if (in_irq_ctx(ctx, t)) {
 		stat_inc(LT_ST_IRQ_SKIPPED);
 		return 0;
 	}
@@ -122,7 +122,7 @@ static __always_inline int on_alloc(void *ctx, __u32 slot, __u64 gfp,
 	read_source(cfg_src, t, &v);
 	if (!v.active && cfg_src2 == LT_SRC_NONE)
 		return 0;
-	irq = in_irq_ctx(t);
+	irq = in_irq_ctx(ctx, t);
 	if (irq)
 		v.active = false;
 	if (filtered_out())
@@ -159,7 +159,7 @@ static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
 		hist_add(LT_H_BATCH_PAGES, pages);
 	if (!lazy_view(t, &v, false))
 		return 0;
-	irq = in_irq_ctx(t);
+	irq = in_irq_ctx(ctx, t);
 	if (irq)
 		v.active = false;
 	c.depth = v.depth;

@@ -57,19 +57,22 @@ struct lt_view {
 #define LT_IRQ_MASK	0x000fff00u
 
 /*
- * x86-64 runs hardirqs and softirqs on per-cpu IRQ stacks, so a stack
- * pointer outside the task's own stack means interrupt context. This avoids
+ * x86-64 runs hardirqs and softirqs on per-cpu IRQ stacks, so a kernel stack
+ * address outside the task's own stack means interrupt context. The context
+ * pointer is such an address: fentry's args, the kprobe pt_regs and the raw
+ * tracepoint args all sit on the traced code's stack. (The program's own
+ * locals do not: 6.13+ may run it on a private per-cpu stack.) This avoids
  * the per-cpu __preempt_count ksym, which fails to load on kernels built
- * without KALLSYMS_ALL (the CI host) and moved into pcpu_hot in 6.2-6.14.
+ * without KALLSYMS_ALL (the CI host) and lived in pcpu_hot in 6.2-6.14.
  * arm64 keeps preempt_count in thread_info, which CO-RE reads directly.
  */
-static __always_inline bool in_irq_ctx(struct task_struct *t)
+static __always_inline bool in_irq_ctx(void *ctx, struct task_struct *t)
 {
 	if (!cfg_irq_check)
 		return false;
 #if defined(__TARGET_ARCH_x86)
-	__u64 marker = 0, sp = 0, base;
-	void *p = &marker;
+	__u64 sp = 0, base;
+	void *p = ctx;
 
 	/* Reading the pointer back through a helper makes it a plain number. */
 	if (bpf_probe_read_kernel(&sp, sizeof(sp), &p))

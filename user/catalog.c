@@ -19,9 +19,9 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 		{ "arch_enter_lazy_mmu_mode", "fe_enter", "kp_enter", NULL,
 		  "sparc64: out of line in arch/sparc/mm/tlb.c" },
 		{ "xen_enter_lazy_mmu", "fe_enter", "kp_enter", NULL,
-		  "x86 Xen PV 6.7+: reached through pv_ops" },
+		  "x86 Xen PV 6.7+: reached through pv_ops", LT_NEED_XEN_PV },
 		{ "paravirt_enter_lazy_mmu", "fe_enter", "kp_enter", NULL,
-		  "x86 Xen PV <= 6.6" },
+		  "x86 Xen PV <= 6.6", LT_NEED_XEN_PV },
 		{ "lazy_mmu_mode_enable", "fe_enter", "kp_enter", NULL,
 		  "7.0 generic helper; inline upstream" },
 	} },
@@ -29,7 +29,7 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 		{ "arch_leave_lazy_mmu_mode", "fe_leave", "kp_leave", NULL,
 		  "sparc64" },
 		{ "xen_leave_lazy_mmu", "fe_leave", "kp_leave", NULL,
-		  "x86 Xen PV" },
+		  "x86 Xen PV", LT_NEED_XEN_PV },
 		{ "lazy_mmu_mode_disable", "fe_leave", "kp_leave", NULL,
 		  "7.0 generic helper; inline upstream" },
 	} },
@@ -38,9 +38,9 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 		{ "arch_flush_lazy_mmu_mode", "fe_flush", "kp_flush", NULL,
 		  "sparc64 7.0+" },
 		{ "xen_flush_lazy_mmu", "fe_flush", "kp_flush", NULL,
-		  "x86 Xen PV" },
+		  "x86 Xen PV", LT_NEED_XEN_PV },
 		{ "paravirt_flush_lazy_mmu", "fe_flush", "kp_flush", NULL,
-		  "x86 Xen PV <= 6.6" },
+		  "x86 Xen PV <= 6.6", LT_NEED_XEN_PV },
 	} },
 	[LT_EV_PAUSE] = { LT_EV_PAUSE, "section_pause",
 			  "pause depth from events", false, {
@@ -294,6 +294,11 @@ void catalog_resolve(const struct lt_symsrc *src,
 			const struct lt_candidate *c = &d->cands[i];
 			bool ok = false;
 
+			if ((c->needs & LT_NEED_XEN_PV) && !feat->xen_pv) {
+				add_why(ch, c->symbol,
+					"Xen PV hook, idle: not a Xen PV guest");
+				continue;
+			}
 			for (int r = 0; r < 3 && ladders[mode][r] && !ok; r++)
 				ok = ladders[mode][r](c, src, feat, ch);
 			if (!ok && !strstr(ch->why, c->symbol))

@@ -33,7 +33,11 @@ struct lt_candidate {
 	const char *kprobe;	/* kprobe program, NULL if not allowed */
 	const char *tp;		/* raw tracepoint program */
 	const char *why;	/* which kernels or arches have it */
+	unsigned int needs;	/* LT_NEED_* runtime conditions */
 };
+
+/* pv_ops hooks exist in every XEN_PV=y build but only run on a PV guest. */
+#define LT_NEED_XEN_PV	1u
 
 #define LT_MAX_CANDS	6
 
@@ -64,6 +68,7 @@ struct lt_choice {
 
 struct lt_features {
 	bool fentry, kprobe, raw_tp;
+	bool xen_pv;		/* running as a Xen PV guest */
 	char fentry_why[96], kprobe_why[96], raw_tp_why[96];
 };
 

@@ -122,6 +122,7 @@ static bool is_text_type(char t)
 /*
  * One line "ADDR TYPE NAME[\t[module]]", NUL-terminated in place.
  * Returns false for module symbols and for lines that do not parse.
+ * BPF programs and trampolines ("[bpf]") are kept: they show up in stacks.
  */
 static bool parse_ksym_line(char *line, struct lt_ksym *sym)
 {
@@ -144,7 +145,7 @@ static bool parse_ksym_line(char *line, struct lt_ksym *sym)
 		return false;
 	if (*p) {
 		*p++ = '\0';
-		if (strchr(p, '['))
+		if (strchr(p, '[') && strcmp(p, "[bpf]"))
 			return false;
 	}
 	sym->name = name;

@@ -128,8 +128,10 @@ int main(int argc, char **argv)
 		rc = attach_open_load(&s);
 	if (!rc)
 		rc = attach_all(&s);
-	if (!rc)
+	if (!rc) {
+		setup_reload_ksyms(&s);
 		rc = poll_loop(&s);
+	}
 	if (!rc)
 		rc = finish(&s);
 out:

@@ -285,6 +285,7 @@ int setup_discover(struct lt_session *s)
 	load_gfp(s);
 	trial_targets(s, &ftarget, &kaddr);
 	features_probe(s->btf, ftarget, kaddr, &s->feat);
+	s->feat.xen_pv = s->ki.xen_pv;
 	rc = check_mode(s);
 	if (rc)
 		return rc;
@@ -306,6 +307,19 @@ int setup_discover(struct lt_session *s)
 		return 2;
 	}
 	return s->cfg.list_probes ? 0 : open_output(s);
+}
+
+/* Programs and trampolines get kallsyms entries when they load: read it
+ * again so stacks through other tools' trampolines have names. */
+void setup_reload_ksyms(struct lt_session *s)
+{
+	struct lt_ksyms *ks = ksyms_load(s->cfg.kallsyms_path ?
+					 s->cfg.kallsyms_path : "/proc/kallsyms");
+
+	if (!ks)
+		return;
+	ksyms_free(s->ks);
+	s->ks = ks;
 }
 
 void setup_free(struct lt_session *s)

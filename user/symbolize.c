@@ -43,8 +43,9 @@ size_t stack_first_frame(const struct lt_ksyms *ks, const unsigned long long *st
 	for (i = 0; i < n; i++) {
 		const char *name = frame_name(ks, stack[i]);
 
-		if (!name || (strncmp(name, "bpf_", 4) &&
-			      strncmp(name, "__bpf_", 6)))
+		/* Leading unknown frames are programs loaded after kallsyms
+		 * was read; named ones are BPF programs and trampolines. */
+		if (name && strncmp(name, "bpf_", 4) && strncmp(name, "__bpf_", 6))
 			break;
 	}
 	return i < n ? i : 0;

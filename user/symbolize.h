@@ -8,7 +8,8 @@
 #include "ksyms.h"
 
 /* Frames that belong to the tracer, not the kernel path: BPF trampolines
- * and programs. Returns the index of the first kernel frame. */
+ * and programs, named or not, at the top of the stack. Returns the index of
+ * the first kernel frame (0 when every frame looks like the tracer's). */
 size_t stack_first_frame(const struct lt_ksyms *ks, const unsigned long long *stack,
 			 size_t n);
 

@@ -21,9 +21,12 @@ struct env {
 	struct lt_plan plan;
 };
 
-static const struct lt_features all_on = { true, true, true, "", "", "" };
+static const struct lt_features all_on = {
+	.fentry = true, .kprobe = true, .raw_tp = true,
+};
 static const struct lt_features host_like = {
-	false, false, true, "trial load: EPERM", "no kprobe PMU", ""
+	.raw_tp = true, .fentry_why = "trial load: EPERM",
+	.kprobe_why = "no kprobe PMU",
 };
 
 static int setup(void **state)
@@ -105,7 +108,7 @@ static void inline_boundaries_are_explained(void **state)
 	assert_int_equal(ch->method, LT_M_NONE);
 	assert_null(ch->cand);
 	assert_non_null(strstr(ch->why, "arch_enter_lazy_mmu_mode: not in BTF"));
-	assert_non_null(strstr(ch->why, "xen_enter_lazy_mmu"));
+	assert_non_null(strstr(ch->why, "xen_enter_lazy_mmu: Xen PV hook, idle"));
 }
 
 static void host_like_kernel_falls_back_to_tracepoints(void **state)

@@ -61,12 +61,13 @@ if boot sid tests/vm/guest-sid.sh; then
 		"kprobe $kp ($kp_nb), independent nbcount $nb"
 	check "exit storm yields alloc_in_lazy findings" [ "${fe:-0}" -gt 0 ]
 	check "streamed findings carry tlb_next_batch stacks" \
-		[ "${fe_st:-0}" -gt 0 ] && [ "$fe_st" -eq "$fe_n" ]
+		eval '[ "${fe_st:-0}" -gt 0 ] && [ "$fe_st" -eq "$fe_n" ]'
 	check "tlb_next_batch allocations equal the independent count" \
-		[ -n "$nb" ] && [ "$fe_nb" -eq "$nb" ]
-	check "fentry and kprobe modes agree" [ "$fe" -eq "$kp" ] && [ "$fe_nb" -eq "$kp_nb" ]
+		eval '[ -n "$nb" ] && [ "$nb" -gt 0 ] && [ "$fe_nb" -eq "$nb" ]'
+	check "fentry and kprobe modes agree" \
+		eval '[ "$fe" -eq "$kp" ] && [ "$fe_nb" -eq "$kp_nb" ]'
 	check "no streamed finding dropped" \
-		[ "$($J $F/fentry.jsonl summary.dropped)" = 0 ] && [ "$fe_n" -eq "$fe" ]
+		eval '[ "$($J $F/fentry.jsonl summary.dropped)" = 0 ] && [ "$fe_n" -eq "$fe" ]'
 	check "batch_pages histogram filled" [ "$($J $F/fentry.jsonl hist:batch_pages)" -gt 0 ]
 	check "gather_batches histogram filled" \
 		[ "$($J $F/fentry.jsonl hist:gather_batches)" -gt 0 ]
@@ -77,8 +78,8 @@ f=[json.loads(l) for l in open('$F/fentry.jsonl')]
 a=[r for r in f if r.get('type')=='finding' and r['kind']=='alloc_in_lazy']
 sys.exit(not a or any(r['severity']!='info' or r['order']!=0 or r['caller'].split('.')[0]!='tlb_next_batch' for r in a))"
 	check "quiet workload: no findings" \
-		[ "$($J $F/quiet.jsonl summary.findings.alloc_in_lazy)" = 0 ] && \
-		[ "$($J $F/quiet.jsonl count:alloc_in_lazy)" = 0 ]
+		eval '[ "$($J $F/quiet.jsonl summary.findings.alloc_in_lazy)" = 0 ] &&
+		      [ "$($J $F/quiet.jsonl count:alloc_in_lazy)" = 0 ]'
 	check "quiet workload ran" grep -q DONE $F/quiet.out
 	check "text mode run exits 0" [ "$(exit_of $F text)" = 0 ]
 	check "text output is under 80 columns" [ "$(awk 'length > 79' $F/text.out | wc -l)" -eq 0 ]
