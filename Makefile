@@ -84,7 +84,7 @@ unit-test: $(UNIT_TESTS) $(OUT)/fixture_btf.o
 $(OUT)/fixture_btf.o: tests/fixtures/fixture_btf.c
 	$(CLANG) -g -O0 -target bpf -c $< -o $@
 
-host-test: all
+host-test: all workloads
 	tests/host/run.sh
 
 vm-test: all workloads
