@@ -116,7 +116,7 @@ static int parse_fail_on(struct argp_state *st, const char *arg)
 			pc->cfg->fail_on |= 1u << k;
 		else
 			return fail(st, "unknown --fail-on kind '%s' "
-				    "(see docs/FINDINGS.md)", tok);
+				    "(see docs/RULES.md)", tok);
 	}
 	return 0;
 }

@@ -105,12 +105,13 @@ static void finding_text(struct lt_session *s, const struct lt_finding *f,
 	size_t shown = 0;
 
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
-	fprintf(s->out, "%s %-7s %-19s %.16s %u/%u cpu%u depth %u",
-		tbuf, severity_name(f->severity), kind_name(f->kind), f->comm,
-		f->pid, f->tid, f->cpu, f->depth);
-	if (f->pause)
-		fprintf(s->out, " paused %u", f->pause);
-	fputc('\n', s->out);
+	/* two short lines keep the worst case (long comm, 7-digit pids)
+	 * under 80 columns */
+	fprintf(s->out, "%s %-7s %-19s %.15s %u/%u\n", tbuf,
+		severity_name(f->severity), kind_name(f->kind), f->comm,
+		f->pid, f->tid);
+	fprintf(s->out, "  cpu %u depth %u pause %u\n", f->cpu, f->depth,
+		f->pause);
 	switch (f->kind) {
 	case LT_K_ALLOC_IN_LAZY:
 		fprintf(s->out, "  order %u gfp %s\n", f->order,
