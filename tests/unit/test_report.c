@@ -138,10 +138,10 @@ static void text_stays_under_80_columns(void **state)
 	s.out = open_memstream(&buf, &len);
 	report_finding(&s, &f);
 	fclose(s.out);
+	assert_non_null(strstr(buf, "allocator get_free_pages_noprof <- "));
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save), lines++)
 		assert_true(strlen(line) < 80);
-	assert_non_null(strstr(buf, "allocator get_free_pages_noprof <- "));
 	free(buf);
 	assert_int_equal(lines, 4 + 4);
 }
