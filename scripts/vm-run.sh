@@ -86,16 +86,32 @@ log "booting $suite $arch kernel $kver (TCG, timeout ${timeout}s), log: $logf"
 
 filt='s/\r//g; s/\x1bc//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g'
 start=$(date +%s.%N)
-set +e
-# TERM first (QEMU exits cleanly), KILL 5 s later. sed -u streams the console with \r and
-# the firmware's terminal escapes (ESC c, ESC [..) removed so markers start their lines.
-if [ "$verbose" = 1 ]; then
-    timeout -k 5 "$timeout" "${cmd[@]}" </dev/null 2>&1 | sed -u "$filt" | tee "$logf" >&2
-else
-    timeout -k 5 "$timeout" "${cmd[@]}" </dev/null 2>&1 | sed -u "$filt" > "$logf"
-fi
-qst=${PIPESTATUS[0]}
-set -e
+
+boot_once() {
+    set +e
+    # TERM first (QEMU exits cleanly), KILL 5 s later. sed -u streams the console with \r and
+    # the firmware's terminal escapes (ESC c, ESC [..) removed so markers start their lines.
+    if [ "$verbose" = 1 ]; then
+        timeout -k 5 "$timeout" "${cmd[@]}" </dev/null 2>&1 | sed -u "$filt" | tee "$logf" >&2
+    else
+        timeout -k 5 "$timeout" "${cmd[@]}" </dev/null 2>&1 | sed -u "$filt" > "$logf"
+    fi
+    qst=${PIPESTATUS[0]}
+    set -e
+}
+
+# Under TCG the kernel sometimes dies while patching its own text, before
+# /init runs (an "Oops: int3" in early boot). That is no test result: boot
+# again, at most twice, and say so. A death after /init started is never
+# retried, since the test itself may have caused it.
+for attempt in 1 2 3; do
+    boot_once
+    if grep -q 'LT-VM-START' "$logf" || [ "$qst" = 124 ] || [ "$qst" = 137 ]; then
+        break
+    fi
+    cp "$logf" "$logf.boot-fail$attempt"
+    log "kernel died before userspace (TCG boot flake, see $logf.boot-fail$attempt); boot attempt $attempt of 3 failed"
+done
 secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e - s}')
 
 # Guest uptime when /init started: the boot cost without host-side QEMU setup.
