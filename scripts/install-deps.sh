@@ -5,11 +5,20 @@ set -euo pipefail
 
 PKGS=(clang-19 bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
       libjson-c-dev libcmocka-dev qemu-system-x86 busybox-static cpio
-      gzip xz-utils zstd binutils)
+      gzip xz-utils zstd binutils file)
+# make ARCH=arm64 (static cross build) and the arm64 VM test. The :arm64
+# -dev packages are Multi-Arch: same, so they co-install with the amd64
+# ones at the same version.
+PKGS+=(gcc-aarch64-linux-gnu libbpf-dev:arm64 libelf-dev:arm64
+       zlib1g-dev:arm64 libzstd-dev:arm64 libjson-c-dev:arm64 qemu-system-arm)
 
+# Once arm64 is a dpkg architecture, "libbpf-dev" alone is ambiguous for
+# dpkg -s (two instances): ask for the native one by name then.
+native=$(dpkg --print-architecture)
 missing=()
 for p in "${PKGS[@]}"; do
-	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+	dpkg -s "$p" >/dev/null 2>&1 || dpkg -s "$p:$native" >/dev/null 2>&1 ||
+		missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "install-deps: all ${#PKGS[@]} packages present"
@@ -17,6 +26,10 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
+if ! { dpkg --print-architecture; dpkg --print-foreign-architectures; } | grep -qx arm64; then
+	echo "install-deps: adding dpkg architecture arm64"
+	$SUDO dpkg --add-architecture arm64
+fi
 echo "install-deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
