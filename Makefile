@@ -1,5 +1,7 @@
 # lazytrace: one Makefile for the tracer, its tests and the VM harness.
 #   make            build/lazytrace (static x86_64, BPF object embedded)
+#   make ARCH=arm64 build/arm64/{lazytrace,nbcount,workloads/*}, static aarch64
+#                   (cross: aarch64-linux-gnu-gcc, vmlinux/arm64, libs :arm64)
 #   make deps       install the Debian build and test dependencies
 #   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
 #   make test       unit, host live and VM tests
@@ -35,9 +37,14 @@ LIB_OBJS := $(filter-out $(OUT)/user/main.o,$(USER_OBJS))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps demo test unit-test host-test vm-test clean workloads vmlinux
+.PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
 
 all: $(OUT)/lazytrace
+ifeq ($(ARCH),arm64)
+# The arm64 build exists for the arm64 VM test: it ships everything the
+# guest runs.
+all: workloads
+endif
 
 $(OUT)/lazytrace.bpf.o: $(BPF_SRC) $(BPF_HDRS) $(VMLINUX_DIR)/vmlinux.h
 	@mkdir -p $(@D)
@@ -72,6 +79,24 @@ $(OUT)/nbcount.skel.h: $(OUT)/nbcount.bpf.o
 $(OUT)/nbcount: tests/vm/nbcount.c $(OUT)/nbcount.skel.h
 	$(CC) -O2 -static -I$(OUT) -o $@ $< -lbpf -lelf -lz -lzstd
 
+# ---- the user-space model traced through uprobes (docs/MODEL.md) ----
+# Frame pointers in every function: a uprobe at an entry that starts with
+# "push %rbp" gets its caller into the stack (6.12+). No PIE, so ELF
+# addresses are run-time addresses.
+# clang: gcc 12 drops the frame of trivial leaf functions even when told not to.
+MODEL_CC := $(CLANG)
+MODEL_CFLAGS := -O1 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-inline -fno-pie -static -pthread
+
+models: $(OUT)/model/lt-model-pre7 $(OUT)/model/lt-model-v7
+
+$(OUT)/model/lt-model-pre7: tests/model/lazymodel.c
+	@mkdir -p $(@D)
+	$(MODEL_CC) $(MODEL_CFLAGS) -o $@ $<
+
+$(OUT)/model/lt-model-v7: tests/model/lazymodel.c
+	@mkdir -p $(@D)
+	$(MODEL_CC) $(MODEL_CFLAGS) -DMODEL_V7 -o $@ $<
+
 # ---- tests ----
 
 $(OUT)/unit/%: tests/unit/%.c $(LIB_OBJS)
@@ -87,10 +112,17 @@ $(OUT)/fixture_btf.o: tests/fixtures/fixture_btf.c
 host-test: all workloads
 	tests/host/run.sh
 
-vm-test: all workloads
+model-test: all models
+	tests/model/run.sh
+
+# The x86 tree, then the arm64 cross build for the arm64 VM test.
+arm64:
+	$(MAKE) ARCH=arm64
+
+vm-test: all workloads arm64
 	tests/vm/run.sh
 
-test: unit-test host-test vm-test
+test: unit-test host-test model-test vm-test
 
 deps:
 	scripts/install-deps.sh

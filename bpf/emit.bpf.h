@@ -112,7 +112,8 @@ static __always_inline void emit(void *ctx, struct lt_ctx *c)
 	struct lt_finding *f;
 
 	if (cfg_stacks) {
-		key.stack_id = bpf_get_stackid(ctx, &lt_stacks, 0);
+		key.stack_id = bpf_get_stackid(ctx, &lt_stacks,
+					       cfg_user ? BPF_F_USER_STACK : 0);
 		if (key.stack_id < 0) {
 			stat_inc(LT_ST_STACK_LOST);
 			key.stack_id = -1;
@@ -144,7 +145,8 @@ static __always_inline void emit(void *ctx, struct lt_ctx *c)
 	bpf_get_current_comm(f->comm, sizeof(f->comm));
 	f->nstack = 0;
 	if (cfg_stacks) {
-		long n = bpf_get_stack(ctx, f->stack, sizeof(f->stack), 0);
+		long n = bpf_get_stack(ctx, f->stack, sizeof(f->stack),
+				       cfg_user ? BPF_F_USER_STACK : 0);
 
 		f->nstack = n > 0 ? n / sizeof(__u64) : 0;
 	}

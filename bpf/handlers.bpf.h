@@ -44,8 +44,61 @@ static __always_inline void cross_check(void *ctx, struct task_struct *t,
 	raise(ctx, &m, LT_K_STATE_MISMATCH);
 }
 
-/* Section boundaries: the event-tracked source (d). */
-static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot)
+static __always_inline void on_enter(void *ctx, struct lt_task *st,
+				     struct lt_ctx *c, __u64 now)
+{
+	if (st->pause) {
+		/* 7.0: enable while paused changes nothing */
+		c->depth = st->depth;
+		raise(ctx, c, LT_K_ENABLE_WHILE_PAUSED);
+		return;
+	}
+	st->depth++;
+	c->depth = st->depth;
+	if (st->depth == 1) {
+		st->start_ns = now;
+		st->off = 0;
+	} else if (st->off) {
+		/* seed v2 xen_flush_lazy_mmu: leave(DEFAULT) then enter()
+		 * switches lazy mode back on inside the open sections */
+		st->off = 0;
+	} else {
+		raise(ctx, c, LT_K_NESTED_ENTER);
+	}
+	hist_add(LT_H_DEPTH, st->depth);
+}
+
+static __always_inline void on_leave(void *ctx, struct lt_task *st,
+				     struct lt_ctx *c, __u64 now, __u64 state)
+{
+	bool ends = cfg_leave_sem == LT_LEAVE_OFF ||
+		    (cfg_leave_sem == LT_LEAVE_STATE &&
+		     state == LT_LAZY_MMU_DEFAULT);
+
+	if (!st->depth) {
+		raise(ctx, c, LT_K_UNBALANCED_DISABLE);
+		return;
+	}
+	/* The outermost leave of a section whose lazy mode an inner leave
+	 * had ended: its remainder ran without batching. */
+	if (st->depth == 1 && st->off) {
+		c->depth = st->depth;
+		c->detail = now - st->start_ns;
+		raise(ctx, c, LT_K_OUTER_LOST_LAZY);
+	}
+	st->depth--;
+	if (!st->depth) {
+		st->off = 0;
+		hist_add(LT_H_SECTION_SPAN, now - st->start_ns);
+	} else if (ends) {
+		st->off = 1;
+	}
+}
+
+/* Section boundaries: the event-tracked source (d). `state` is the leave
+ * argument under the seed's v2 API, else unused. */
+static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
+				       __u64 state)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct lt_ctx c = { .event = ev, .slot = slot };
@@ -66,34 +119,16 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot)
 		return 0;
 	now = bpf_ktime_get_ns();
 	c.pause = st->pause;
+	c.depth = st->depth;
 	if (ev == LT_EV_ENTER) {
-		if (st->pause) {
-			/* 7.0: enable while paused changes nothing */
-			c.depth = st->depth;
-			raise(ctx, &c, LT_K_ENABLE_WHILE_PAUSED);
-			return 0;
-		}
-		st->depth++;
-		c.depth = st->depth;
-		if (st->depth == 1)
-			st->start_ns = now;
-		else
-			raise(ctx, &c, LT_K_NESTED_ENTER);
-		hist_add(LT_H_DEPTH, st->depth);
+		on_enter(ctx, st, &c, now);
 	} else if (ev == LT_EV_LEAVE) {
-		if (!st->depth) {
-			raise(ctx, &c, LT_K_UNBALANCED_DISABLE);
-			return 0;
-		}
-		st->depth--;
-		if (!st->depth)
-			hist_add(LT_H_SECTION_SPAN, now - st->start_ns);
+		on_leave(ctx, st, &c, now, state);
 	} else if (ev == LT_EV_PAUSE) {
 		st->pause++;
 	} else if (ev == LT_EV_RESUME) {
 		if (!st->pause) {
 			c.detail = 1;	/* resume without pause */
-			c.depth = st->depth;
 			raise(ctx, &c, LT_K_UNBALANCED_DISABLE);
 			return 0;
 		}
@@ -173,6 +208,8 @@ static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
 static __always_inline int on_gather_finish(struct mmu_gather *tlb)
 {
 	stat_inc(LT_EV_GATHER_FINISH);
+	if (cfg_user)
+		return 0;
 	if (filtered_out())
 		return 0;
 	/* The on-stack local batch is always there; batch_count adds pages

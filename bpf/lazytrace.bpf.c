@@ -19,19 +19,19 @@ char LICENSE[] SEC("license") = "GPL";
 /* ---- fentry: one target each, chosen by the loader before load ---- */
 
 SEC("fentry")
-int BPF_PROG(fe_enter) { return on_boundary(ctx, LT_EV_ENTER, FSLOT(LT_EV_ENTER)); }
+int BPF_PROG(fe_enter) { return on_boundary(ctx, LT_EV_ENTER, FSLOT(LT_EV_ENTER), 0); }
 
 SEC("fentry")
-int BPF_PROG(fe_leave) { return on_boundary(ctx, LT_EV_LEAVE, FSLOT(LT_EV_LEAVE)); }
+int BPF_PROG(fe_leave) { return on_boundary(ctx, LT_EV_LEAVE, FSLOT(LT_EV_LEAVE), 0); }
 
 SEC("fentry")
-int BPF_PROG(fe_flush) { return on_boundary(ctx, LT_EV_FLUSH, FSLOT(LT_EV_FLUSH)); }
+int BPF_PROG(fe_flush) { return on_boundary(ctx, LT_EV_FLUSH, FSLOT(LT_EV_FLUSH), 0); }
 
 SEC("fentry")
-int BPF_PROG(fe_pause) { return on_boundary(ctx, LT_EV_PAUSE, FSLOT(LT_EV_PAUSE)); }
+int BPF_PROG(fe_pause) { return on_boundary(ctx, LT_EV_PAUSE, FSLOT(LT_EV_PAUSE), 0); }
 
 SEC("fentry")
-int BPF_PROG(fe_resume) { return on_boundary(ctx, LT_EV_RESUME, FSLOT(LT_EV_RESUME)); }
+int BPF_PROG(fe_resume) { return on_boundary(ctx, LT_EV_RESUME, FSLOT(LT_EV_RESUME), 0); }
 
 /* __alloc_frozen_pages_noprof, __alloc_pages_noprof, __alloc_pages */
 SEC("fentry")
@@ -88,19 +88,24 @@ int BPF_PROG(fe_gather_finish, struct mmu_gather *tlb)
 /* ---- kprobes: attached by address, cookie = (slot, event) ---- */
 
 SEC("kprobe")
-int BPF_KPROBE(kp_enter) { return on_boundary(ctx, LT_EV_ENTER, KSLOT()); }
+int BPF_KPROBE(kp_enter) { return on_boundary(ctx, LT_EV_ENTER, KSLOT(), 0); }
+
+/* arch_leave_lazy_mmu_mode(state) under the seed's v2 API */
+SEC("kprobe")
+int BPF_KPROBE(kp_leave, __u64 state)
+{
+	return on_boundary(ctx, LT_EV_LEAVE, KSLOT(),
+			   cfg_leave_sem == LT_LEAVE_STATE ? state : 0);
+}
 
 SEC("kprobe")
-int BPF_KPROBE(kp_leave) { return on_boundary(ctx, LT_EV_LEAVE, KSLOT()); }
+int BPF_KPROBE(kp_flush) { return on_boundary(ctx, LT_EV_FLUSH, KSLOT(), 0); }
 
 SEC("kprobe")
-int BPF_KPROBE(kp_flush) { return on_boundary(ctx, LT_EV_FLUSH, KSLOT()); }
+int BPF_KPROBE(kp_pause) { return on_boundary(ctx, LT_EV_PAUSE, KSLOT(), 0); }
 
 SEC("kprobe")
-int BPF_KPROBE(kp_pause) { return on_boundary(ctx, LT_EV_PAUSE, KSLOT()); }
-
-SEC("kprobe")
-int BPF_KPROBE(kp_resume) { return on_boundary(ctx, LT_EV_RESUME, KSLOT()); }
+int BPF_KPROBE(kp_resume) { return on_boundary(ctx, LT_EV_RESUME, KSLOT(), 0); }
 
 SEC("kprobe")
 int BPF_KPROBE(kp_alloc, gfp_t gfp, unsigned int order)
@@ -112,12 +117,19 @@ int BPF_KPROBE(kp_alloc, gfp_t gfp, unsigned int order)
 SEC("kprobe")
 int BPF_KPROBE(kp_flush_gather, struct mmu_gather *tlb)
 {
-	__u64 end = BPF_CORE_READ(tlb, end);
+	__u64 start, end;
 
+	if (cfg_user) {		/* a uprobe model's mmu_gather */
+		start = BPF_CORE_READ_USER(tlb, start);
+		end = BPF_CORE_READ_USER(tlb, end);
+	} else {
+		start = BPF_CORE_READ(tlb, start);
+		end = BPF_CORE_READ(tlb, end);
+	}
 	if (!end)	/* returns early: nothing to flush */
 		return 0;
 	return on_flush_work(ctx, LT_EV_TLB_FLUSH, KSLOT(),
-			     span_pages(BPF_CORE_READ(tlb, start), end));
+			     span_pages(start, end));
 }
 
 SEC("kprobe")

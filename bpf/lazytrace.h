@@ -43,8 +43,27 @@ enum lt_kind {
 	LT_K_SLEEP_IN_LAZY,
 	LT_K_NESTED_ENTER,
 	LT_K_STATE_MISMATCH,
+	LT_K_OUTER_LOST_LAZY,	/* an inner leave ended the enclosing section */
 	LT_K_MAX
 };
+
+/*
+ * What a leave does to the section, by API (the loader picks it from the
+ * symbol that was found):
+ *  COUNT  7.0 lazy_mmu_mode_disable(): one level down, lazy while > 0;
+ *  OFF    pre-7.0 arch_leave_lazy_mmu_mode(void): lazy mode ends, however
+ *         many sections are still open (nothing nests before 7.0);
+ *  STATE  the seed's v2 API, arch_leave_lazy_mmu_mode(state): a NESTED
+ *         state keeps lazy mode on, LAZY_MMU_DEFAULT ends it.
+ */
+enum lt_leave_sem {
+	LT_LEAVE_COUNT,
+	LT_LEAVE_OFF,
+	LT_LEAVE_STATE,
+};
+
+#define LT_LAZY_MMU_DEFAULT	0	/* seed v2: enum lazy_mmu_state */
+#define LT_LAZY_MMU_NESTED	1
 
 enum lt_severity {
 	LT_SEV_INFO = 1,	/* legal under the rule set, still worth seeing */
@@ -150,9 +169,11 @@ struct lt_hist_val {
 
 /* Per-task state for the event-tracked source and section spans. */
 struct lt_task {
-	unsigned int depth;
+	unsigned int depth;		/* open enters */
 	unsigned int pause;
 	unsigned long long start_ns;	/* outermost enter */
+	unsigned int off;		/* sections open, lazy mode ended */
+	unsigned int pad;
 };
 
 #endif /* LAZYTRACE_H */

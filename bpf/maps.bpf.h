@@ -19,6 +19,11 @@ const volatile __u64 cfg_cgroup_id;
 const volatile bool cfg_comm_on;
 const volatile char cfg_comm[LT_COMM_LEN];
 
+/* Section semantics of the attached leave symbol (enum lt_leave_sem). */
+const volatile __u32 cfg_leave_sem = LT_LEAVE_COUNT;
+/* uprobe targets: structures and stacks live in user memory. */
+const volatile bool cfg_user = false;
+
 /* Output shaping. */
 const volatile bool cfg_stacks = true;
 const volatile bool cfg_by_cgroup;

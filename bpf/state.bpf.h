@@ -119,6 +119,8 @@ static __always_inline void read_counters(struct task_struct *t,
 static __always_inline void read_source(__u32 src, struct task_struct *t,
 					struct lt_view *v)
 {
+	bool off = false;
+
 	v->depth = 0;
 	v->pause = 0;
 	if (src == LT_SRC_TASK_COUNTERS) {
@@ -133,6 +135,7 @@ static __always_inline void read_source(__u32 src, struct task_struct *t,
 		if (st) {
 			v->depth = st->depth;
 			v->pause = st->pause;
+			off = st->off;	/* open, but lazy mode was ended */
 		}
 	}
 #if defined(__TARGET_ARCH_x86)
@@ -145,7 +148,7 @@ static __always_inline void read_source(__u32 src, struct task_struct *t,
 		}
 	}
 #endif
-	v->active = v->depth > 0 && v->pause == 0;
+	v->active = v->depth > 0 && v->pause == 0 && !off;
 }
 
 /*

@@ -21,6 +21,18 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt,
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
 }
 
+/* What a leave means depends on which leave symbol was found. */
+static enum lt_leave_sem leave_sem(struct lt_session *s)
+{
+	const struct lt_choice *ch = &s->plan.ev[LT_EV_LEAVE];
+
+	if (!ch->cand)
+		return LT_LEAVE_COUNT;
+	if (ch->cand->sem == LT_LEAVE_OFF && s->cfg.seed_v2)
+		return LT_LEAVE_STATE;
+	return ch->cand->sem;
+}
+
 static void set_knobs(struct lt_session *s)
 {
 	struct lazytrace_bpf__rodata *ro = s->skel->rodata;
@@ -43,6 +55,8 @@ static void set_knobs(struct lt_session *s)
 	if (reclaim)	/* else keep 0x400, the value since 2.6 */
 		ro->cfg_gfp_reclaim = reclaim;
 	ro->cfg_page_shift = __builtin_ctzl(sysconf(_SC_PAGESIZE));
+	ro->cfg_user = s->cfg.uprobe_target != NULL;
+	ro->cfg_leave_sem = leave_sem(s);
 	for (int e = 0; e < LT_EV_MAX; e++)
 		ro->cfg_fentry_slot[e] = s->plan.ev[e].first_slot;
 	if (!s->cfg.stacks)
@@ -135,6 +149,17 @@ static int attach_kprobes(struct lt_session *s, enum lt_event ev,
 	return 0;
 }
 
+/* A model function, by name; libbpf turns it into a file offset. */
+static int attach_uprobe(struct lt_session *s, enum lt_event ev,
+			 struct bpf_program *p, const struct lt_choice *ch)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = ch->names[0],
+		    .bpf_cookie = LT_COOKIE(ev, ch->first_slot));
+
+	return add_link(s, bpf_program__attach_uprobe_opts(p, -1,
+			s->cfg.uprobe_target, 0, &uo), ch->names[0]);
+}
+
 int attach_all(struct lt_session *s)
 {
 	for (int e = 0; e < LT_EV_MAX; e++) {
@@ -152,6 +177,9 @@ int attach_all(struct lt_session *s)
 			break;
 		case LT_M_KPROBE:
 			err = attach_kprobes(s, e, p, ch);
+			break;
+		case LT_M_UPROBE:
+			err = attach_uprobe(s, e, p, ch);
 			break;
 		case LT_M_TRACEPOINT:
 			err = add_link(s, bpf_program__attach_raw_tracepoint(

@@ -15,23 +15,25 @@
 #define BOUNDARY_LOST "nesting depth from events, section span"
 
 const struct lt_event_def lt_catalog[LT_EV_MAX] = {
+	/* The 7.0 generic helpers count nesting; the arch hooks below them
+	 * only see the outermost transitions, so the helpers come first. */
 	[LT_EV_ENTER] = { LT_EV_ENTER, "section_enter", BOUNDARY_LOST, false, {
+		{ "lazy_mmu_mode_enable", "fe_enter", "kp_enter", NULL,
+		  "7.0 generic helper; inline upstream" },
 		{ "arch_enter_lazy_mmu_mode", "fe_enter", "kp_enter", NULL,
 		  "sparc64: out of line in arch/sparc/mm/tlb.c" },
 		{ "xen_enter_lazy_mmu", "fe_enter", "kp_enter", NULL,
 		  "x86 Xen PV 6.7+: reached through pv_ops", LT_NEED_XEN_PV },
 		{ "paravirt_enter_lazy_mmu", "fe_enter", "kp_enter", NULL,
 		  "x86 Xen PV <= 6.6", LT_NEED_XEN_PV },
-		{ "lazy_mmu_mode_enable", "fe_enter", "kp_enter", NULL,
-		  "7.0 generic helper; inline upstream" },
 	} },
 	[LT_EV_LEAVE] = { LT_EV_LEAVE, "section_leave", BOUNDARY_LOST, false, {
-		{ "arch_leave_lazy_mmu_mode", "fe_leave", "kp_leave", NULL,
-		  "sparc64" },
-		{ "xen_leave_lazy_mmu", "fe_leave", "kp_leave", NULL,
-		  "x86 Xen PV", LT_NEED_XEN_PV },
 		{ "lazy_mmu_mode_disable", "fe_leave", "kp_leave", NULL,
-		  "7.0 generic helper; inline upstream" },
+		  "7.0 generic helper; inline upstream", 0, LT_LEAVE_COUNT },
+		{ "arch_leave_lazy_mmu_mode", "fe_leave", "kp_leave", NULL,
+		  "sparc64", 0, LT_LEAVE_OFF },
+		{ "xen_leave_lazy_mmu", "fe_leave", "kp_leave", NULL,
+		  "x86 Xen PV", LT_NEED_XEN_PV, LT_LEAVE_OFF },
 	} },
 	[LT_EV_FLUSH] = { LT_EV_FLUSH, "section_flush", "nested-leave flushes",
 			  false, {
@@ -60,6 +62,10 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 		{ "__alloc_pages_noprof", "fe_alloc", "kp_alloc", NULL,
 		  "6.10-6.13 (memory allocation profiling)" },
 		{ "__alloc_pages", "fe_alloc", "kp_alloc", NULL, "<= 6.9" },
+		/* Entry points: only their callers are covered. */
+		{ "get_free_pages_noprof", "fe_alloc", "kp_alloc", NULL,
+		  "6.10+ __get_free_pages" },
+		{ "__get_free_pages", "fe_alloc", "kp_alloc", NULL, "<= 6.9" },
 		{ "kmem:mm_page_alloc", NULL, NULL, "tp_page_alloc",
 		  "any kernel" },
 	} },
@@ -128,7 +134,7 @@ const char *event_name(enum lt_event ev)
 int mode_parse(const char *s, enum lt_mode *out)
 {
 	static const char *const names[] = { "auto", "fentry", "kprobe",
-					     "tracepoint" };
+					     "tracepoint" };	/* not uprobe */
 
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!strcmp(s, names[i])) {
@@ -270,6 +276,26 @@ static bool try_tracepoint(const struct lt_candidate *c,
 	return true;
 }
 
+/* A uprobe target: the model's own function of that name. */
+static bool try_uprobe(const struct lt_candidate *c, const struct lt_symsrc *s,
+		       const struct lt_features *f, struct lt_choice *ch)
+{
+	const struct lt_ksym *k;
+
+	if (!c->kprobe)
+		return false;
+	if (!s->ksyms || !ksyms_find_all(s->ksyms, c->symbol, &k, 1)) {
+		add_why(ch, c->symbol, "not in the uprobe target");
+		return false;
+	}
+	ch->method = LT_M_UPROBE;
+	ch->prog = c->kprobe;
+	ch->ncopies = 1;
+	ch->addrs[0] = k->addr;
+	snprintf(ch->names[0], sizeof(ch->names[0]), "%s", k->name);
+	return true;
+}
+
 typedef bool (*try_fn)(const struct lt_candidate *, const struct lt_symsrc *,
 		       const struct lt_features *, struct lt_choice *);
 
@@ -279,7 +305,17 @@ static const try_fn ladders[][3] = {
 	[LT_MODE_FENTRY] = { try_fentry, try_tracepoint, NULL },
 	[LT_MODE_KPROBE] = { try_kprobe, try_tracepoint, NULL },
 	[LT_MODE_TRACEPOINT] = { try_tracepoint, NULL, NULL },
+	[LT_MODE_UPROBE] = { try_uprobe, try_tracepoint, NULL },
 };
+
+/* Events observed only through kernel tracepoints (task exit, ...). */
+static bool tracepoint_only(const struct lt_event_def *d)
+{
+	for (int i = 0; i < LT_MAX_CANDS && d->cands[i].symbol; i++)
+		if (!d->cands[i].tp)
+			return false;
+	return true;
+}
 
 void catalog_resolve(const struct lt_symsrc *src,
 		     const struct lt_features *feat, enum lt_mode mode,
@@ -294,6 +330,9 @@ void catalog_resolve(const struct lt_symsrc *src,
 			const struct lt_candidate *c = &d->cands[i];
 			bool ok = false;
 
+			/* A model's events come from the model, not the kernel. */
+			if (mode == LT_MODE_UPROBE && c->tp && !tracepoint_only(d))
+				continue;
 			if ((c->needs & LT_NEED_XEN_PV) && !feat->xen_pv) {
 				add_why(ch, c->symbol,
 					"Xen PV hook, idle: not a Xen PV guest");

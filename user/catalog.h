@@ -24,6 +24,7 @@ enum lt_mode {			/* --mode */
 	LT_MODE_FENTRY,
 	LT_MODE_KPROBE,
 	LT_MODE_TRACEPOINT,
+	LT_MODE_UPROBE,		/* --uprobe-target: the model's functions */
 };
 
 /* One way to observe a logical event. Program names are skeleton names. */
@@ -34,6 +35,7 @@ struct lt_candidate {
 	const char *tp;		/* raw tracepoint program */
 	const char *why;	/* which kernels or arches have it */
 	unsigned int needs;	/* LT_NEED_* runtime conditions */
+	unsigned int sem;	/* leave semantics, enum lt_leave_sem */
 };
 
 /* pv_ops hooks exist in every XEN_PV=y build but only run on a PV guest. */

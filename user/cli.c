@@ -27,7 +27,7 @@ static const char doc[] =
 
 enum {
 	OPT_COMM = 0x100, OPT_STACKS, OPT_FAIL_ON, OPT_MODE, OPT_RULES,
-	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS,
+	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS, OPT_UPROBE, OPT_SEED_V2,
 };
 
 static const struct argp_option options[] = {
@@ -51,6 +51,11 @@ static const struct argp_option options[] = {
 	{ "by-cgroup", OPT_BY_CGROUP, NULL, 0, "Key histograms by cgroup too", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF (default /sys/kernel/btf/vmlinux)", 0 },
 	{ "kallsyms", OPT_KALLSYMS, "PATH", 0, "kallsyms file (default /proc/kallsyms)", 0 },
+	{ "uprobe-target", OPT_UPROBE, "PATH", 0,
+	  "Trace a user-space model whose functions carry the kernel's names"
+	  " (docs/MODEL.md)", 0 },
+	{ "seed-v2", OPT_SEED_V2, NULL, 0,
+	  "arch_leave_lazy_mmu_mode(state) follows the seed's v2 API", 0 },
 	{ 0 },
 };
 
@@ -187,6 +192,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_KALLSYMS:
 		cfg->kallsyms_path = arg;
+		break;
+	case OPT_UPROBE:
+		cfg->uprobe_target = arg;
+		break;
+	case OPT_SEED_V2:
+		cfg->seed_v2 = true;
 		break;
 	case ARGP_KEY_ARG:
 		if (pc->npos == 0) {

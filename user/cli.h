@@ -29,6 +29,8 @@ struct lt_config {
 	const char *output;		/* -o, NULL = stdout */
 	const char *btf_path;		/* --btf, NULL = running kernel */
 	const char *kallsyms_path;	/* --kallsyms */
+	const char *uprobe_target;	/* --uprobe-target: a user-space model */
+	bool seed_v2;			/* leave(state), the seed's v2 API */
 	char err[160];			/* why parsing failed */
 };
 

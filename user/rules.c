@@ -21,6 +21,7 @@ static const char *const kind_names[LT_K_MAX] = {
 	[LT_K_SLEEP_IN_LAZY] = "sleep_in_lazy",
 	[LT_K_NESTED_ENTER] = "nested_enter",
 	[LT_K_STATE_MISMATCH] = "state_mismatch",
+	[LT_K_OUTER_LOST_LAZY] = "outer_lost_lazy",
 };
 
 #define I LT_SEV_INFO
@@ -38,6 +39,7 @@ const struct lt_ruleset lt_rulesets[LT_RULES_MAX] = {
 		[LT_K_SLEEP_IN_LAZY] = E,	/* arches disable preemption */
 		[LT_K_NESTED_ENTER] = E,	/* inner leave ends outer */
 		[LT_K_STATE_MISMATCH] = W,
+		[LT_K_OUTER_LOST_LAZY] = E,	/* batching silently lost */
 	}, E },
 	[LT_RULES_V7] = { "7.0", {
 		[LT_K_ALLOC_IN_LAZY] = I,	/* GFP_NOWAIT is legal */
@@ -49,6 +51,7 @@ const struct lt_ruleset lt_rulesets[LT_RULES_MAX] = {
 		[LT_K_SLEEP_IN_LAZY] = E,
 		[LT_K_NESTED_ENTER] = I,	/* nesting is legal */
 		[LT_K_STATE_MISMATCH] = W,	/* brief skew is normal */
+		[LT_K_OUTER_LOST_LAZY] = W,	/* needs pre-7.0 arch hooks */
 	}, E },
 };
 

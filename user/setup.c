@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "elfsyms.h"
 #include "feature_probe.h"
 #include "setup.h"
 
@@ -263,6 +264,47 @@ static int check_mode(struct lt_session *s)
 	return 0;
 }
 
+/*
+ * --uprobe-target: the catalog resolves against the model's ELF, the state
+ * is the event-tracked depth, and stacks are the model's user stacks.
+ */
+static int plan_uprobe_target(struct lt_session *s)
+{
+	struct lt_ksyms *ks = elfsyms_load(s->cfg.uprobe_target);
+	struct lt_symsrc src;
+
+	if (!ks) {
+		lt_err("cannot read uprobe target %s: %s", s->cfg.uprobe_target,
+		       errno == ENOEXEC ? "no ELF function symbols"
+					: strerror(errno));
+		return 2;
+	}
+	if (s->cfg.mode != LT_MODE_AUTO) {
+		lt_err("--mode does not apply to --uprobe-target");
+		ksyms_free(ks);
+		return 2;
+	}
+	ksyms_free(s->ks);
+	s->ks = ks;
+	src = (struct lt_symsrc){ s->ks, NULL, s->btf };
+	catalog_resolve(&src, &s->feat, LT_MODE_UPROBE, &s->plan);
+	if (s->plan.ev[LT_EV_ENTER].method == LT_M_NONE ||
+	    s->plan.ev[LT_EV_LEAVE].method == LT_M_NONE) {
+		lt_err("%s has no section enter/leave function to probe",
+		       s->cfg.uprobe_target);
+		return 2;
+	}
+	memset(&s->sp, 0, sizeof(s->sp));
+	s->sp.primary = LT_SRC_EVENT_DEPTH;
+	snprintf(s->sp.notes[s->sp.nnotes++], sizeof(s->sp.notes[0]),
+		 "uprobe target: depth tracked from the model's enter/leave");
+	/* The model's sections live in user space: syscalls and context
+	 * switches say nothing about them. */
+	plan_skip(&s->plan, LT_EV_SYSCALL_EXIT, "uprobe target");
+	plan_skip(&s->plan, LT_EV_SCHED_SWITCH, "uprobe target");
+	return 0;
+}
+
 int setup_discover(struct lt_session *s)
 {
 	struct lt_symsrc src;
@@ -289,9 +331,15 @@ int setup_discover(struct lt_session *s)
 	rc = check_mode(s);
 	if (rc)
 		return rc;
-	src = (struct lt_symsrc){ s->ks, s->filters, s->btf };
-	catalog_resolve(&src, &s->feat, s->cfg.mode, &s->plan);
-	state_plan(s->btf, &s->ki, &s->plan, &s->sp);
+	if (s->cfg.uprobe_target) {
+		rc = plan_uprobe_target(s);
+		if (rc)
+			return rc;
+	} else {
+		src = (struct lt_symsrc){ s->ks, s->filters, s->btf };
+		catalog_resolve(&src, &s->feat, s->cfg.mode, &s->plan);
+		state_plan(s->btf, &s->ki, &s->plan, &s->sp);
+	}
 	if (s->sp.primary == LT_SRC_NONE) {
 		for (int e = 0; e < LT_EV_MAX; e++)
 			if (lt_catalog[e].needs_state)
@@ -313,9 +361,12 @@ int setup_discover(struct lt_session *s)
  * again so stacks through other tools' trampolines have names. */
 void setup_reload_ksyms(struct lt_session *s)
 {
-	struct lt_ksyms *ks = ksyms_load(s->cfg.kallsyms_path ?
-					 s->cfg.kallsyms_path : "/proc/kallsyms");
+	struct lt_ksyms *ks;
 
+	if (s->cfg.uprobe_target)	/* stacks are the model's */
+		return;
+	ks = ksyms_load(s->cfg.kallsyms_path ? s->cfg.kallsyms_path
+					     : "/proc/kallsyms");
 	if (!ks)
 		return;
 	ksyms_free(s->ks);

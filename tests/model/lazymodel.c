@@ -1,0 +1,360 @@
+/*
+ * A user-space model of the kernel's lazy MMU code paths, traced by
+ * `lazytrace --uprobe-target`. Its functions carry the kernel's names and
+ * are never inlined, so the same BPF programs that kprobe a kernel attach
+ * here as uprobes. Built twice, like the two kernel eras:
+ *   lt-model-pre7  arch hooks with the seed's v2 API: state = enter(),
+ *                  leave(state), LAZY_MMU_DEFAULT from xen_flush_lazy_mmu;
+ *   lt-model-v7    7.0 generic helpers lazy_mmu_mode_enable/disable/pause/
+ *                  resume with per-task counters, over void arch hooks.
+ * Usage: lt-model-* SCENARIO   (no argument lists them)
+ * Adding a scenario: write a function below and add a row to `scenarios`
+ * (docs/MODEL.md).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MODEL __attribute__((noinline, used))
+/* keeps a function's body (and so its symbol) from being folded away */
+#define BODY() __asm__ volatile("" ::: "memory")
+
+/* gfp masks as the kernel spells them (7.x bit values) */
+#define GFP_NOWAIT	0x2800UL	/* __GFP_KSWAPD_RECLAIM | __GFP_NOWARN */
+#define GFP_KERNEL	0xcc0UL		/* may sleep: __GFP_DIRECT_RECLAIM */
+
+/* The leading fields of struct mmu_gather keep the kernel's offsets, so
+ * lazytrace's CO-RE reads of start and end land on them. */
+struct mmu_gather {
+	void *mm;
+	void *batch;
+	unsigned long start, end;
+};
+
+static __thread int lazy;	/* the model's own "in lazy mode" */
+
+/* ---------------- arch hooks ---------------- */
+#ifdef MODEL_V7
+MODEL void arch_enter_lazy_mmu_mode(void) { lazy = 1; BODY(); }
+MODEL void arch_leave_lazy_mmu_mode(void) { lazy = 0; BODY(); }
+MODEL void arch_flush_lazy_mmu_mode(void) { BODY(); }
+
+/* 7.0 generic helpers, as in include/linux/pgtable.h */
+static __thread unsigned char enable_count, pause_count;
+
+MODEL void lazy_mmu_mode_enable(void)
+{
+	if (pause_count)
+		return;
+	if (enable_count++ == 0)
+		arch_enter_lazy_mmu_mode();
+	BODY();
+}
+
+MODEL void lazy_mmu_mode_disable(void)
+{
+	if (pause_count || !enable_count)
+		return;
+	if (--enable_count == 0)
+		arch_leave_lazy_mmu_mode();
+	else
+		arch_flush_lazy_mmu_mode();
+	BODY();
+}
+
+MODEL void lazy_mmu_mode_pause(void)
+{
+	if (pause_count++ == 0 && enable_count)
+		arch_leave_lazy_mmu_mode();
+	BODY();
+}
+
+MODEL void lazy_mmu_mode_resume(void)
+{
+	if (--pause_count == 0 && enable_count)
+		arch_enter_lazy_mmu_mode();
+	BODY();
+}
+
+#define ENTER()		(lazy_mmu_mode_enable(), 0)
+#define LEAVE(s)	lazy_mmu_mode_disable()
+#define MODEL_NAME	"v7"
+#else
+enum lazy_mmu_state { LAZY_MMU_DEFAULT, LAZY_MMU_NESTED };
+
+MODEL enum lazy_mmu_state arch_enter_lazy_mmu_mode(void)
+{
+	enum lazy_mmu_state s = lazy ? LAZY_MMU_NESTED : LAZY_MMU_DEFAULT;
+
+	lazy = 1;
+	BODY();
+	return s;
+}
+
+MODEL void arch_leave_lazy_mmu_mode(enum lazy_mmu_state s)
+{
+	if (s == LAZY_MMU_DEFAULT)
+		lazy = 0;
+	BODY();
+}
+
+MODEL void arch_flush_lazy_mmu_mode(void) { BODY(); }
+
+/* Xen's flush: leave fully, then enter again. `probe` allocates in
+ * between, where lazy mode must be off whatever the nesting. */
+MODEL void __get_free_pages_probe(int order);
+MODEL void xen_flush_lazy_mmu(int probe)
+{
+	arch_leave_lazy_mmu_mode(LAZY_MMU_DEFAULT);
+	if (probe)
+		__get_free_pages_probe(probe);
+	arch_enter_lazy_mmu_mode();
+	BODY();
+}
+
+#define ENTER()		arch_enter_lazy_mmu_mode()
+#define LEAVE(s)	arch_leave_lazy_mmu_mode(s)
+#define MODEL_NAME	"pre7"
+#endif
+
+/* ---------------- allocator, mmu_gather, page tables ---------------- */
+static char page[4096];
+
+MODEL unsigned long __get_free_pages(unsigned long gfp, unsigned int order)
+{
+	BODY();
+	return (unsigned long)page + (gfp & 0) + order * 0;
+}
+
+MODEL void __get_free_pages_probe(int order)
+{
+	__get_free_pages(GFP_NOWAIT, order);
+}
+
+MODEL int tlb_next_batch(struct mmu_gather *tlb)
+{
+	BODY();
+	return __get_free_pages(GFP_NOWAIT, 0) != 0;
+}
+
+MODEL void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb) { BODY(); }
+MODEL void tlb_batch_pages_flush(struct mmu_gather *tlb) { BODY(); }
+MODEL void tlb_remove_table(struct mmu_gather *tlb, void *t) { BODY(); }
+
+/* DEBUG_PAGEALLOC: mapping a fresh page updates the linear map in a lazy
+ * section of its own. */
+MODEL int apply_to_page_range(void)
+{
+	int s = ENTER();
+
+	(void)s;
+	BODY();
+	LEAVE(s);
+	return 0;
+}
+
+MODEL void __kernel_map_pages(void)
+{
+	apply_to_page_range();
+}
+
+MODEL unsigned long alloc_debug_pagealloc(void)
+{
+	unsigned long p = __get_free_pages(GFP_NOWAIT, 0);
+
+	__kernel_map_pages();
+	return p;
+}
+
+/* ---------------- scenarios ---------------- */
+
+/* 1. Roberts: tlb_next_batch allocates inside zap_pte_range's section */
+MODEL void zap_pte_range(struct mmu_gather *tlb, int fixed)
+{
+	int s = ENTER();
+
+	(void)s;
+	if (fixed) {	/* his fix: leave around the allocation */
+		LEAVE(s);
+		tlb_next_batch(tlb);
+		s = ENTER();
+	} else {
+		tlb_next_batch(tlb);
+	}
+	LEAVE(s);
+}
+
+static void roberts_bug(void) { struct mmu_gather t = { 0 }; zap_pte_range(&t, 0); }
+static void roberts_fix(void) { struct mmu_gather t = { 0 }; zap_pte_range(&t, 1); }
+
+/* 3. an allocation in a section under DEBUG_PAGEALLOC nests a section */
+static void debug_pagealloc(void)
+{
+	int s = ENTER();
+
+	(void)s;
+	alloc_debug_pagealloc();
+	BODY();		/* the outer section's remainder */
+	LEAVE(s);
+}
+
+#ifndef MODEL_V7
+/* 4. the seed's v2 API. __get_free_pages_probe(order) marks each step:
+ * lazytrace's findings carry the depth seen at every one of them. */
+static void seed_v2(void)
+{
+	enum lazy_mmu_state s1, s2;
+
+	s1 = arch_enter_lazy_mmu_mode();	/* depth 1 */
+	__get_free_pages_probe(1);
+	xen_flush_lazy_mmu(10);			/* off at 10, back on */
+	__get_free_pages_probe(2);		/* depth 1 */
+	arch_leave_lazy_mmu_mode(s1);
+	__get_free_pages_probe(3);		/* off */
+
+	s1 = arch_enter_lazy_mmu_mode();
+	__get_free_pages_probe(4);		/* depth 1 */
+	s2 = arch_enter_lazy_mmu_mode();	/* NESTED */
+	__get_free_pages_probe(5);		/* depth 2 */
+	xen_flush_lazy_mmu(11);			/* off at 11 though nested */
+	__get_free_pages_probe(6);		/* depth 2 */
+	arch_leave_lazy_mmu_mode(s2);		/* NESTED: stays on */
+	__get_free_pages_probe(7);		/* depth 1 */
+	arch_leave_lazy_mmu_mode(s1);
+	__get_free_pages_probe(8);		/* off */
+}
+#else
+/* 5. 7.0 pause/resume */
+static void pause_resume(void)
+{
+	lazy_mmu_mode_enable();
+	lazy_mmu_mode_enable();
+	lazy_mmu_mode_pause();
+	__get_free_pages(GFP_NOWAIT, 0);	/* paused: not lazy */
+	lazy_mmu_mode_resume();
+	lazy_mmu_mode_disable();
+	lazy_mmu_mode_disable();
+}
+
+/* a sleeping allocation inside a 7.0 section */
+static void sleeping_alloc(void)
+{
+	lazy_mmu_mode_enable();
+	__get_free_pages(GFP_KERNEL, 2);
+	lazy_mmu_mode_disable();
+}
+#endif
+
+/* 6. leave with nothing open */
+static void unbalanced(void)
+{
+#ifdef MODEL_V7
+	lazy_mmu_mode_disable();
+#else
+	arch_leave_lazy_mmu_mode(LAZY_MMU_DEFAULT);
+#endif
+}
+
+/* 7. a thread exits inside a section */
+static void *open_thread(void *arg)
+{
+	int s = ENTER();
+
+	(void)s;
+	printf("OPEN tid=%d\n", gettid());
+	return NULL;
+}
+
+static void exit_open(void)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, open_thread, NULL);
+	pthread_join(t, NULL);
+}
+
+/* 8. a TLB flush inside a section */
+static void flush_in_lazy(void)
+{
+	struct mmu_gather t = { .start = 0x10000, .end = 0x20000 };
+	int s = ENTER();
+
+	(void)s;
+	tlb_flush_mmu_tlbonly(&t);	/* 16 pages */
+	LEAVE(s);
+}
+
+/* 9. 8 threads, 10000 sections each; thread 3 allocates in every 100th */
+#define THREADS		8
+#define SECTIONS	10000
+static pthread_barrier_t go;
+
+static void *section_thread(void *arg)
+{
+	long me = (long)arg;
+
+	if (me == 3)
+		printf("ALLOCATOR tid=%d\n", gettid());
+	pthread_barrier_wait(&go);
+	for (int i = 0; i < SECTIONS; i++) {
+		int s = ENTER();
+
+		(void)s;
+		if (me == 3 && i % 100 == 0)
+			__get_free_pages(GFP_NOWAIT, 0);
+		LEAVE(s);
+	}
+	return NULL;
+}
+
+static void concurrency(void)
+{
+	pthread_t t[THREADS];
+
+	pthread_barrier_init(&go, NULL, THREADS);
+	for (long i = 0; i < THREADS; i++)
+		pthread_create(&t[i], NULL, section_thread, (void *)i);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+}
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+} scenarios[] = {
+	{ "roberts-bug", roberts_bug },
+	{ "roberts-fix", roberts_fix },
+	{ "debug-pagealloc", debug_pagealloc },
+#ifndef MODEL_V7
+	{ "seed-v2", seed_v2 },
+#else
+	{ "pause-resume", pause_resume },
+	{ "sleeping-alloc", sleeping_alloc },
+#endif
+	{ "unbalanced", unbalanced },
+	{ "exit-open", exit_open },
+	{ "flush-in-lazy", flush_in_lazy },
+	{ "concurrency", concurrency },
+};
+
+int main(int argc, char **argv)
+{
+	size_t n = sizeof(scenarios) / sizeof(scenarios[0]);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t i = 0; argc == 2 && i < n; i++) {
+		if (strcmp(argv[1], scenarios[i].name))
+			continue;
+		scenarios[i].run();
+		printf("DONE %s %s\n", MODEL_NAME, argv[1]);
+		return 0;
+	}
+	fprintf(stderr, "usage: lt-model-%s SCENARIO\nscenarios:", MODEL_NAME);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %s", scenarios[i].name);
+	fputc('\n', stderr);
+	return 2;
+}
