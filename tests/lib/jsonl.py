@@ -8,6 +8,11 @@ usage: jsonl.py FILE QUERY...
   stackhas:KIND:FUNC    finding records of KIND whose stack has FUNC
   tids:KIND             distinct tids among findings of KIND
   groupstack:KIND:FUNC  exact (aggregated) count of KIND with FUNC in stack
+  field:KIND:FIELD      sorted distinct values of FIELD in findings of KIND
+  orders:KIND           "order:depth" of each finding of KIND, in order
+  bad                   exact count of warning and error findings
+  total                 exact count of all findings
+  hmax:NAME             upper bound of the highest non-empty bucket
 """
 import json
 import sys
@@ -40,6 +45,22 @@ def main():
                       if g["kind"] == kind and any(
                           s.split("+")[0].split(".")[0] == fn
                           for s in g["stack"])))
+        elif q.startswith("field:"):
+            _, kind, fld = q.split(":")
+            vals = sorted({f[fld] for f in finds if f["kind"] == kind})
+            print(",".join(str(v) for v in vals))
+        elif q.startswith("orders:"):
+            print(" ".join("%d:%d" % (f["order"], f["depth"])
+                           for f in finds if f["kind"] == q[7:]))
+        elif q == "bad":
+            print(sum(g["count"] for g in summary.get("groups", [])
+                      if g["severity"] in ("warning", "error")))
+        elif q == "total":
+            print(sum(summary.get("findings", {}).values()))
+        elif q.startswith("hmax:"):
+            print(max([b["high"] for r in recs if r.get("type") == "histogram"
+                       and r["name"] == q[5:] for b in r["buckets"]
+                       if b["count"]] or [0]))
         elif q.startswith("tids:"):
             print(len({f["tid"] for f in finds if f["kind"] == q[5:]}))
         else:

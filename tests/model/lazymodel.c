@@ -21,6 +21,9 @@
 #define MODEL __attribute__((noinline, used))
 /* keeps a function's body (and so its symbol) from being folded away */
 #define BODY() __asm__ volatile("" ::: "memory")
+/* An argument the model ignores must still reach the callee: without a use,
+ * clang passes undef for it and the tracer would read a stale register. */
+#define USE(x) __asm__ volatile("" :: "r"(x))
 
 /* gfp masks as the kernel spells them (7.x bit values) */
 #define GFP_NOWAIT	0x2800UL	/* __GFP_KSWAPD_RECLAIM | __GFP_NOWARN */
@@ -96,6 +99,7 @@ MODEL enum lazy_mmu_state arch_enter_lazy_mmu_mode(void)
 
 MODEL void arch_leave_lazy_mmu_mode(enum lazy_mmu_state s)
 {
+	USE(s);
 	if (s == LAZY_MMU_DEFAULT)
 		lazy = 0;
 	BODY();
@@ -108,6 +112,7 @@ MODEL void arch_flush_lazy_mmu_mode(void) { BODY(); }
 MODEL void __get_free_pages_probe(int order);
 MODEL void xen_flush_lazy_mmu(int probe)
 {
+	USE(probe);
 	arch_leave_lazy_mmu_mode(LAZY_MMU_DEFAULT);
 	if (probe)
 		__get_free_pages_probe(probe);
@@ -125,24 +130,28 @@ static char page[4096];
 
 MODEL unsigned long __get_free_pages(unsigned long gfp, unsigned int order)
 {
+	USE(gfp);
+	USE(order);
 	BODY();
-	return (unsigned long)page + (gfp & 0) + order * 0;
+	return (unsigned long)page;
 }
 
 MODEL void __get_free_pages_probe(int order)
 {
+	USE(order);
 	__get_free_pages(GFP_NOWAIT, order);
 }
 
 MODEL int tlb_next_batch(struct mmu_gather *tlb)
 {
+	USE(tlb);
 	BODY();
 	return __get_free_pages(GFP_NOWAIT, 0) != 0;
 }
 
-MODEL void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb) { BODY(); }
-MODEL void tlb_batch_pages_flush(struct mmu_gather *tlb) { BODY(); }
-MODEL void tlb_remove_table(struct mmu_gather *tlb, void *t) { BODY(); }
+MODEL void tlb_flush_mmu_tlbonly(struct mmu_gather *tlb) { USE(tlb); BODY(); }
+MODEL void tlb_batch_pages_flush(struct mmu_gather *tlb) { USE(tlb); BODY(); }
+MODEL void tlb_remove_table(struct mmu_gather *tlb, void *t) { USE(tlb); USE(t); BODY(); }
 
 /* DEBUG_PAGEALLOC: mapping a fresh page updates the linear map in a lazy
  * section of its own. */

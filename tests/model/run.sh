@@ -1,0 +1,134 @@
+#!/bin/bash
+# The seed scenarios, deterministic: each runs the user-space model under
+# `lazytrace --uprobe-target` and asserts exact finding counts and kinds
+# under the named rule set. Uses the real BPF programs and state machine.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/lib/harness.sh
+LT=build/lazytrace
+J=tests/lib/jsonl.py
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+# scenario MODEL NAME RULES [LAZYTRACE ARGS...]: trace one model run into
+# $T/NAME.jsonl (lazytrace) and $T/NAME.out (the model's stdout).
+scenario() {
+	local model=$1 name=$2 rules=$3 pid
+	shift 3
+	$LT --uprobe-target build/model/lt-model-$model --rules "$rules" \
+		--comm lt-model-$model -j -o "$T/$name.jsonl" "$@" \
+		2>"$T/$name.err" &
+	pid=$!
+	if ! wait_for "$T/$name.err" "tracing with" 30; then
+		not_ok "$name: lazytrace did not start: $(cat "$T/$name.err")"
+		kill $pid 2>/dev/null
+		return 1
+	fi
+	build/model/lt-model-$model "${name%%@*}" >"$T/$name.out"
+	kill -INT $pid
+	wait $pid || { not_ok "$name: lazytrace exited $?"; return 1; }
+	grep -q "^DONE" "$T/$name.out" || { not_ok "$name: model failed"; return 1; }
+}
+
+q() { $J "$T/$1.jsonl" "$2"; }
+is() {	# is NAME QUERY EXPECTED
+	local got
+	got=$(q "$1" "$2")
+	if [ "$got" = "$3" ]; then ok "$1: $2 = $3"
+	else not_ok "$1: $2 = '$got', expected '$3'"; fi
+}
+
+# 1. Roberts' bug: tlb_next_batch allocates inside zap_pte_range's section
+if scenario pre7 roberts-bug pre-7.0; then
+	is roberts-bug summary.findings.alloc_in_lazy 1
+	is roberts-bug total 1
+	is roberts-bug stackhas:alloc_in_lazy:tlb_next_batch 1
+	is roberts-bug stackhas:alloc_in_lazy:zap_pte_range 1
+	is roberts-bug field:alloc_in_lazy:severity error
+	is roberts-bug field:alloc_in_lazy:caller tlb_next_batch
+fi
+
+# 2. Roberts' fix: leave before the allocation, enter after it
+if scenario pre7 roberts-fix pre-7.0; then
+	is roberts-fix total 0
+	is roberts-fix summary.events.section_enter 2
+	is roberts-fix summary.events.section_leave 2
+	is roberts-fix hist:section_span 2
+fi
+
+# 3. DEBUG_PAGEALLOC: the allocation's __kernel_map_pages nests a section
+if scenario pre7 debug-pagealloc pre-7.0; then
+	is debug-pagealloc summary.findings.nested_enter 1
+	is debug-pagealloc field:nested_enter:depth 2
+	is debug-pagealloc summary.findings.outer_lost_lazy 1
+	is debug-pagealloc field:outer_lost_lazy:severity error
+	is debug-pagealloc summary.findings.alloc_in_lazy 1
+	is debug-pagealloc total 3
+fi
+if scenario v7 debug-pagealloc@v7 7.0; then
+	is debug-pagealloc@v7 field:nested_enter:depth 2
+	is debug-pagealloc@v7 field:nested_enter:severity info
+	is debug-pagealloc@v7 hmax:nesting_depth 3
+	is debug-pagealloc@v7 summary.findings.outer_lost_lazy 0
+	is debug-pagealloc@v7 bad 0
+fi
+
+# 4. the seed's v2 API: depth at every step (probe order -> depth); steps
+# 3, 8, 10 and 11 run with lazy mode off and must not appear
+if scenario pre7 seed-v2 pre-7.0 --seed-v2; then
+	is seed-v2 orders:alloc_in_lazy "1:1 2:1 4:1 5:2 6:2 7:1"
+	is seed-v2 summary.findings.nested_enter 1
+	is seed-v2 summary.findings.outer_lost_lazy 0
+	is seed-v2 summary.findings.unbalanced_disable 0
+	is seed-v2 total 7
+fi
+
+# 5. 7.0 pause/resume
+if scenario v7 pause-resume 7.0; then
+	is pause-resume summary.findings.alloc_in_lazy 0
+	is pause-resume hmax:nesting_depth 3
+	is pause-resume field:nested_enter:depth 2
+	is pause-resume summary.events.section_pause 1
+	is pause-resume summary.events.section_resume 1
+	is pause-resume bad 0
+fi
+if scenario v7 sleeping-alloc 7.0; then
+	is sleeping-alloc field:alloc_in_lazy:severity error
+	is sleeping-alloc field:alloc_in_lazy:order 2
+	is sleeping-alloc total 1
+fi
+
+# 6. disable with nothing open
+if scenario v7 unbalanced 7.0; then
+	is unbalanced summary.findings.unbalanced_disable 1
+	is unbalanced field:unbalanced_disable:severity error
+	is unbalanced total 1
+fi
+
+# 7. a thread exits with a section open
+if scenario pre7 exit-open pre-7.0; then
+	tid=$(sed -n 's/^OPEN tid=//p' "$T/exit-open.out")
+	is exit-open summary.findings.open_at_exit 1
+	is exit-open field:open_at_exit:tid "$tid"
+	is exit-open total 1
+fi
+
+# 8. a TLB flush inside a section
+if scenario pre7 flush-in-lazy pre-7.0; then
+	is flush-in-lazy summary.findings.flush_in_lazy 1
+	is flush-in-lazy field:flush_in_lazy:pages 16
+	is flush-in-lazy total 1
+fi
+
+# 9. 8 threads x 10000 sections; one thread allocates in 100 of them
+if scenario v7 concurrency 7.0; then
+	tid=$(sed -n 's/^ALLOCATOR tid=//p' "$T/concurrency.out")
+	is concurrency summary.findings.alloc_in_lazy 100
+	is concurrency count:alloc_in_lazy 100
+	is concurrency field:alloc_in_lazy:tid "$tid"
+	is concurrency field:alloc_in_lazy:depth 1
+	is concurrency summary.events.section_enter 80000
+	is concurrency total 100
+fi
+
+finish
