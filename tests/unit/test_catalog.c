@@ -212,6 +212,26 @@ static void arm64_6_16_uses_tif(void **state)
 	assert_int_equal(sp.tif_bit, 31);
 }
 
+/* --uprobe-target: a model's symbols; kernel tracepoints only for
+ * events nothing in the model can show (task exit). */
+static void uprobe_target_uses_the_model(void **state)
+{
+	struct env *e = *state;
+	struct lt_ksyms *model = ksyms_load(fixture("model.syms"));
+	struct lt_symsrc src = { model, NULL, e->btf };
+
+	assert_non_null(model);
+	catalog_resolve(&src, &host_like, LT_MODE_UPROBE, &e->plan);
+	assert_int_equal(e->plan.ev[LT_EV_ENTER].method, LT_M_UPROBE);
+	assert_string_equal(e->plan.ev[LT_EV_ENTER].prog, "kp_enter");
+	assert_int_equal(e->plan.ev[LT_EV_LEAVE].cand->sem, LT_LEAVE_OFF);
+	assert_int_equal(e->plan.ev[LT_EV_PAGE_ALLOC].method, LT_M_UPROBE);
+	assert_string_equal(e->plan.ev[LT_EV_PAGE_ALLOC].names[0], "__get_free_pages");
+	assert_int_equal(e->plan.ev[LT_EV_PAUSE].method, LT_M_NONE);
+	assert_int_equal(e->plan.ev[LT_EV_TASK_EXIT].method, LT_M_TRACEPOINT);
+	ksyms_free(model);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +245,7 @@ int main(void)
 		cmocka_unit_test(state_plan_reads_counters_from_btf),
 		cmocka_unit_test(no_btf_means_no_state),
 		cmocka_unit_test(arm64_6_16_uses_tif),
+		cmocka_unit_test(uprobe_target_uses_the_model),
 	};
 	return cmocka_run_group_tests_name("catalog", tests, setup, teardown);
 }
