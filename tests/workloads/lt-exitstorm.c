@@ -3,42 +3,26 @@
  * pages with MADV_NOHUGEPAGE, writes every page and _exit(0)s, so exit_mmap zaps many
  * small PTEs and tlb_next_batch allocates batch pages inside a lazy MMU section. */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PG 4096UL
+#include "wl.h"
 
-static long arg(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < min || v > max) {
-		fprintf(stderr, "lt-exitstorm: bad number '%s' (%ld..%ld)\n", s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
+/* Not wl_map_small_or_exit(): a forked child must _exit, not flush the parent's stdio
+ * buffers again; the codes tell an mmap failure (10) from a madvise one (11). */
 static void child(long pages)
 {
-	unsigned char *p = mmap(NULL, pages * PG, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p;
 
-	if (p == MAP_FAILED)
+	switch (wl_map_small(pages, WL_NOHUGE_MUST, &p)) {
+	case WL_MAP_MMAP:
 		_exit(10);
-	/* Huge PMDs are zapped without the per-page batch path: force small pages. */
-	if (madvise(p, pages * PG, MADV_NOHUGEPAGE))
+	case WL_MAP_MADVISE:
 		_exit(11);
-	for (long i = 0; i < pages; i++)
-		p[i * PG] = (unsigned char)(i + 1);
+	case WL_MAP_OK:
+		break;
+	}
 	_exit(0);
 }
 
@@ -50,9 +34,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: lt-exitstorm NPROC PAGES [PARALLEL]\n");
 		return 2;
 	}
-	nproc = arg(argv[1], 1, 1000000);
-	pages = arg(argv[2], 1, 1L << 22);
-	par = argc > 3 ? arg(argv[3], 1, 64) : 1;
+	nproc = wl_arg("lt-exitstorm", argv[1], 1, 1000000);
+	pages = wl_arg("lt-exitstorm", argv[2], 1, 1L << 22);
+	par = argc > 3 ? wl_arg("lt-exitstorm", argv[3], 1, 64) : 1;
 
 	while (started < nproc || running > 0) {
 		if (started < nproc && running < par) {

@@ -3,51 +3,25 @@
  * once and waits for it: fork copies the PTEs (copy_pte_range), the child's exit zaps
  * them (zap_pte_range), both inside lazy MMU sections. */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PG 4096UL
-
-static long arg(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < min || v > max) {
-		fprintf(stderr, "lt-forkexit: bad number '%s' (%ld..%ld)\n", s, min, max);
-		exit(2);
-	}
-	return v;
-}
+#include "wl.h"
 
 int main(int argc, char **argv)
 {
 	long iter, pages, failed = 0;
-	unsigned char *p;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: lt-forkexit ITER PAGES\n");
 		return 2;
 	}
-	iter = arg(argv[1], 1, 100000000);
-	pages = arg(argv[2], 0, 1L << 22);
-	if (pages) {
-		p = mmap(NULL, pages * PG, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED) {
-			perror("lt-forkexit: mmap");
-			return 1;
-		}
-		madvise(p, pages * PG, MADV_NOHUGEPAGE);
-		for (long i = 0; i < pages; i++)
-			p[i * PG] = (unsigned char)(i + 1);
-	}
+	iter = wl_arg("lt-forkexit", argv[1], 1, 100000000);
+	pages = wl_arg("lt-forkexit", argv[2], 0, 1L << 22);
+	/* Never unmapped or used here: it is there for every fork to copy and zap. */
+	if (pages)
+		wl_map_small_or_exit("lt-forkexit", pages, WL_NOHUGE_TRY);
 	for (long it = 0; it < iter; it++) {
 		pid_t pid = fork();
 		int st;

@@ -8,22 +8,22 @@
  * allocation from the exec itself. --wait-stdin prints "READY lt-quiet pid=N" and waits
  * for one line on stdin before working: start the trace window after READY. */
 #define _GNU_SOURCE
-#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/mman.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define PG 4096UL
+#include "wl.h"
+
 #define NPAGES 4
 
 int main(int argc, char **argv)
 {
 	unsigned char *p;
 	long iter, sum = 0;
-	char *end, buf[64];
+	char buf[64];
 	int wait_stdin = 0;
 
 	if (argc == 3 && !strcmp(argv[1], "--wait-stdin")) {
@@ -35,20 +35,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: lt-quiet [--wait-stdin] ITER\n");
 		return 2;
 	}
-	errno = 0;
-	iter = strtol(argv[1], &end, 10);
-	if (errno || *end || end == argv[1] || iter < 1) {
+	if (wl_parse(argv[1], 1, LONG_MAX, &iter)) {
 		fprintf(stderr, "lt-quiet: bad ITER '%s'\n", argv[1]);
 		return 2;
 	}
-	p = mmap(NULL, NPAGES * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED) {
-		perror("lt-quiet: mmap");
-		return 1;
-	}
-	madvise(p, NPAGES * PG, MADV_NOHUGEPAGE);
-	for (long i = 0; i < NPAGES; i++)
-		p[i * PG] = 1;	/* populate before the loop: no faults inside it */
+	/* Populated before the loop: no faults inside it. */
+	p = wl_map_small_or_exit("lt-quiet", NPAGES, WL_NOHUGE_TRY);
 
 	if (wait_stdin) {
 		printf("READY lt-quiet pid=%d\n", (int)getpid());
