@@ -205,6 +205,31 @@ static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
 	return 0;
 }
 
+/*
+ * tlb_batch_pages_flush(tlb) frees every batch of the gather, from the
+ * on-stack tlb->local along ->next while a batch holds entries. Where the
+ * per-batch __tlb_batch_free_encoded_pages is inlined into it (sid arm64
+ * 7.2), this walk, done before the pages go, is the only way to see the
+ * batches. The chain is at most MAX_GATHER_BATCH_COUNT (19 on 4K pages)
+ * batches plus the local one.
+ */
+#define LT_GATHER_CHAIN	20
+
+static __always_inline int on_batch_chain(void *ctx, __u32 slot,
+					  struct mmu_gather *tlb)
+{
+	struct mmu_gather_batch *b = __builtin_preserve_access_index(&tlb->local);
+
+	for (__u32 i = 0; i < LT_GATHER_CHAIN && b; i++) {
+		if (!BPF_CORE_READ(b, nr))
+			break;
+		on_flush_work(ctx, LT_EV_BATCH_FREE, slot,
+			      batch_pages_at(b));
+		b = BPF_CORE_READ(b, next);
+	}
+	return 0;
+}
+
 static __always_inline int on_gather_finish(struct mmu_gather *tlb)
 {
 	stat_inc(LT_EV_GATHER_FINISH);

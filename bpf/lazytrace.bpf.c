@@ -61,7 +61,7 @@ SEC("fentry")
 int BPF_PROG(fe_batch_free, struct mmu_gather_batch *batch)
 {
 	return on_flush_work(ctx, LT_EV_BATCH_FREE, FSLOT(LT_EV_BATCH_FREE),
-			     batch_pages(batch));
+			     batch_pages_at(batch));
 }
 
 /* free_pages_and_swap_cache(pages, nr): one call per batch before 6.9 */
@@ -70,6 +70,13 @@ int BPF_PROG(fe_batch_free_nr, void *pages, int nr)
 {
 	return on_flush_work(ctx, LT_EV_BATCH_FREE, FSLOT(LT_EV_BATCH_FREE),
 			     nr > 0 ? nr : 0);
+}
+
+/* tlb_batch_pages_flush(tlb): the whole batch chain, one event per batch */
+SEC("fentry")
+int BPF_PROG(fe_batch_flush_gather, struct mmu_gather *tlb)
+{
+	return on_batch_chain(ctx, FSLOT(LT_EV_BATCH_FREE), tlb);
 }
 
 SEC("fentry")
@@ -151,13 +158,19 @@ SEC("kprobe")
 int BPF_KPROBE(kp_batch_free, struct mmu_gather_batch *batch)
 {
 	return on_flush_work(ctx, LT_EV_BATCH_FREE, KSLOT(),
-			     batch_pages(batch));
+			     batch_pages_at(batch));
 }
 
 SEC("kprobe")
 int BPF_KPROBE(kp_batch_free_nr, void *pages, int nr)
 {
 	return on_flush_work(ctx, LT_EV_BATCH_FREE, KSLOT(), nr > 0 ? nr : 0);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_batch_flush_gather, struct mmu_gather *tlb)
+{
+	return on_batch_chain(ctx, KSLOT(), tlb);
 }
 
 SEC("kprobe")

@@ -88,6 +88,13 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 			       "pages per batch", false, {
 		{ "__tlb_batch_free_encoded_pages", "fe_batch_free",
 		  "kp_batch_free", NULL, "6.9+" },
+		/* Its caller, where the above is inlined (sid arm64 7.2):
+		 * walks the chain. Before free_pages_and_swap_cache, which
+		 * 6.9+ passes encoded entries, not pages (a folio range is
+		 * two entries). */
+		{ "tlb_batch_pages_flush", "fe_batch_flush_gather",
+		  "kp_batch_flush_gather", NULL,
+		  "all eras: the whole batch chain, one event per batch" },
 		{ "free_pages_and_swap_cache", "fe_batch_free_nr",
 		  "kp_batch_free_nr", NULL, "<= 6.8: one call per batch" },
 	} },
