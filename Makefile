@@ -65,7 +65,7 @@ $(OUT)/lazytrace: $(USER_OBJS)
 
 workloads: $(WORKLOADS) $(OUT)/nbcount
 
-$(OUT)/workloads/%: tests/workloads/%.c
+$(OUT)/workloads/%: tests/workloads/%.c tests/workloads/wl.h
 	@mkdir -p $(@D)
 	$(CC) -O2 -static -Wall -o $@ $<
 
