@@ -209,9 +209,10 @@ static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
  * tlb_batch_pages_flush(tlb) frees every batch of the gather, from the
  * on-stack tlb->local along ->next while a batch holds entries. Where the
  * per-batch __tlb_batch_free_encoded_pages is inlined into it (sid arm64
- * 7.2), this walk, done before the pages go, is the only way to see the
- * batches. The chain is at most MAX_GATHER_BATCH_COUNT (19 on 4K pages)
- * batches plus the local one.
+ * 7.2), this walk, done before the pages go, sees each batch whole: the
+ * free_pages_and_swap_cache calls below it get entries, not pages. The
+ * chain is at most MAX_GATHER_BATCH_COUNT (19 on 4K pages) batches plus
+ * the local one. batch_pages_at() keeps the verifier's work per batch small.
  */
 #define LT_GATHER_CHAIN	20
 
