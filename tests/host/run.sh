@@ -16,9 +16,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
 
-our_progs() {
-	bpftool prog show 2>/dev/null | grep -cE \
-		'name (fe|kp|tp)_(enter|leave|flush|pause|resume|alloc|page_alloc|tlb_flush|sys_exit|task_exit|sched_switch|next_batch|batch_free|table_free|gather_finish|flush_gather|flush_range)' || true
+our_progs() {	# lazytrace's programs are named fe_*, kp_* and tp_*
+	bpftool prog show 2>/dev/null | grep -cE 'name (fe|kp|tp)_[a-z0-9_]+ ' || true
 }
 
 # Programs are freed after an RCU grace period once the last fd closes:
