@@ -95,6 +95,23 @@ static __always_inline void on_leave(void *ctx, struct lt_task *st,
 	}
 }
 
+/*
+ * The last word on a primary view at an event: interrupt context is never
+ * lazy, the finding records the primary's depth, and a second source, if
+ * any, must agree.
+ */
+static __always_inline void settle_view(void *ctx, struct task_struct *t,
+					struct lt_view *v, struct lt_ctx *c)
+{
+	bool irq = in_irq_ctx(ctx, t);
+
+	if (irq)
+		v->active = false;
+	c->depth = v->depth;
+	c->pause = v->pause;
+	cross_check(ctx, t, v, irq, c);
+}
+
 /* Section boundaries: the event-tracked source (d). `state` is the leave
  * argument under the seed's v2 API, else unused. */
 static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
@@ -144,7 +161,6 @@ static __always_inline int on_alloc(void *ctx, __u32 slot, __u64 gfp,
 	struct lt_ctx c = { .event = LT_EV_PAGE_ALLOC, .slot = slot,
 			    .gfp = gfp, .order = order };
 	struct lt_view v;
-	bool irq;
 
 	stat_inc(LT_EV_PAGE_ALLOC);
 	if (cfg_src == LT_SRC_NONE) {
@@ -157,14 +173,9 @@ static __always_inline int on_alloc(void *ctx, __u32 slot, __u64 gfp,
 	read_source(cfg_src, t, &v);
 	if (!v.active && cfg_src2 == LT_SRC_NONE)
 		return 0;
-	irq = in_irq_ctx(ctx, t);
-	if (irq)
-		v.active = false;
 	if (filtered_out())
 		return 0;
-	c.depth = v.depth;
-	c.pause = v.pause;
-	cross_check(ctx, t, &v, irq, &c);
+	settle_view(ctx, t, &v, &c);
 	if (!v.active)
 		return 0;
 	hist_add(LT_H_ALLOC_ORDER, order);
@@ -183,7 +194,6 @@ static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct lt_ctx c = { .event = ev, .slot = slot, .pages = pages };
 	struct lt_view v;
-	bool irq;
 
 	stat_inc(ev);
 	if (filtered_out())
@@ -192,14 +202,9 @@ static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
 		hist_add(LT_H_FLUSH_SPAN, pages);
 	if (ev == LT_EV_BATCH_FREE && pages)
 		hist_add(LT_H_BATCH_PAGES, pages);
-	if (!lazy_view(t, &v, false))
+	if (!lazy_view(t, &v))
 		return 0;
-	irq = in_irq_ctx(ctx, t);
-	if (irq)
-		v.active = false;
-	c.depth = v.depth;
-	c.pause = v.pause;
-	cross_check(ctx, t, &v, irq, &c);
+	settle_view(ctx, t, &v, &c);
 	if (v.active)
 		raise(ctx, &c, LT_K_FLUSH_IN_LAZY);
 	return 0;
@@ -256,7 +261,7 @@ static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
 	struct lt_view v;
 
 	stat_inc(ev);
-	if (!lazy_view(t, &v, false))
+	if (!lazy_view(t, &v))
 		return 0;
 	if (!v.depth && !v.pause)
 		return 0;
@@ -281,7 +286,7 @@ static __always_inline int on_sched_switch(void *ctx, bool preempt,
 	long state;
 
 	stat_inc(LT_EV_SCHED_SWITCH);
-	if (preempt || !lazy_view(t, &v, false) || !v.active)
+	if (preempt || !lazy_view(t, &v) || !v.active)
 		return 0;
 	/* 5.14 renamed task_struct.state to __state. */
 	if (bpf_core_field_exists(prev->__state))

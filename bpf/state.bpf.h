@@ -151,19 +151,14 @@ static __always_inline void read_source(__u32 src, struct task_struct *t,
 	v->active = v->depth > 0 && v->pause == 0 && !off;
 }
 
-/*
- * The task's view from the primary source. Interrupt context is never lazy:
- * the 7.0 helpers are no-ops there, so an interrupt that lands inside a
- * section sees the task's counters but does not run in lazy mode.
- */
-static __always_inline bool lazy_view(struct task_struct *t, struct lt_view *v,
-				      bool irq)
+/* The task's view from the primary source; false when there is none.
+ * Callers at events that can run in interrupt context settle it with
+ * settle_view() (handlers.bpf.h). */
+static __always_inline bool lazy_view(struct task_struct *t, struct lt_view *v)
 {
 	if (cfg_src == LT_SRC_NONE)
 		return false;
 	read_source(cfg_src, t, v);
-	if (irq)
-		v->active = false;
 	return true;
 }
 
