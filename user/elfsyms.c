@@ -46,38 +46,36 @@ static int render(Elf *elf, FILE *out)
 
 struct lt_ksyms *elfsyms_load(const char *path)
 {
-	char tmpl[] = "/tmp/lazytrace-elfsyms-XXXXXX";
 	struct lt_ksyms *ks = NULL;
+	char *text = NULL;
+	size_t len = 0;
 	Elf *elf = NULL;
-	FILE *out = NULL;
-	int fd, tfd = -1, err = 0;
+	FILE *out;
+	int fd, found, err = ENOEXEC;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
+	out = open_memstream(&text, &len);
 	elf = elf_begin(fd, ELF_C_READ, NULL);
-	tfd = mkstemp(tmpl);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || tfd < 0) {
-		err = ENOEXEC;
+	if (!out || !elf || elf_kind(elf) != ELF_K_ELF) {
+		err = out ? ENOEXEC : errno;
+		if (out)
+			fclose(out);
+		free(text);
 		goto out;
 	}
-	out = fdopen(tfd, "w");
-	if (!out || render(elf, out) <= 0) {
-		err = ENOEXEC;	/* stripped, or not an executable */
+	found = render(elf, out);
+	fclose(out);	/* text is complete and NUL-terminated now */
+	if (found <= 0) {	/* stripped, or not an executable */
+		free(text);
 		goto out;
 	}
-	fflush(out);
-	ks = ksyms_load(tmpl);
+	ks = ksyms_from_text(text, len);
 	err = ks ? 0 : errno;
 out:
-	if (out)
-		fclose(out);
-	else if (tfd >= 0)
-		close(tfd);
-	if (tfd >= 0)
-		unlink(tmpl);
 	if (elf)
 		elf_end(elf);
 	close(fd);

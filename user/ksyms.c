@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ksyms.h"
+#include "read_whole.h"
 
 /*
  * kallsyms has no sizes: a symbol runs to the next address. Nothing follows
@@ -43,53 +44,6 @@ struct lt_strset {
 	size_t n;
 };
 
-/* /proc files report st_size 0, so grow until read() says EOF. */
-static char *read_whole(const char *path, size_t *lenp)
-{
-	size_t cap = 1 << 16, len = 0;
-	struct stat st;
-	char *buf, *nb;
-	ssize_t r;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	/* Room for the text, its NUL, and the read() that reports EOF. */
-	if (!fstat(fd, &st) && st.st_size > 0)
-		cap = (size_t)st.st_size + 2;
-	buf = malloc(cap);
-	if (!buf)
-		goto fail;
-	for (;;) {
-		if (len + 1 >= cap) {
-			cap *= 2;
-			nb = realloc(buf, cap);
-			if (!nb)
-				goto fail;
-			buf = nb;
-		}
-		r = read(fd, buf + len, cap - len - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
-fail:
-	r = errno;
-	free(buf);
-	close(fd);
-	errno = (int)r;
-	return NULL;
-}
 
 static size_t count_lines(const char *buf, size_t len)
 {
@@ -219,16 +173,17 @@ static int ksyms_index(struct lt_ksyms *ks)
 	return 0;
 }
 
-struct lt_ksyms *ksyms_load(const char *path)
+struct lt_ksyms *ksyms_from_text(char *text, size_t len)
 {
 	struct lt_ksyms *ks = calloc(1, sizeof(*ks));
-	size_t len;
 	int err;
 
-	if (!ks)
+	if (!ks) {
+		free(text);
 		return NULL;
-	ks->buf = read_whole(path, &len);
-	if (!ks->buf || ksyms_parse(ks, len) || ksyms_index(ks))
+	}
+	ks->buf = text;
+	if (ksyms_parse(ks, len) || ksyms_index(ks))
 		goto fail;
 	return ks;
 fail:
@@ -236,6 +191,14 @@ fail:
 	ksyms_free(ks);
 	errno = err;
 	return NULL;
+}
+
+struct lt_ksyms *ksyms_load(const char *path)
+{
+	size_t len;
+	char *text = read_whole(path, &len);
+
+	return text ? ksyms_from_text(text, len) : NULL;
 }
 
 void ksyms_free(struct lt_ksyms *ks)

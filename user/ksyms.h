@@ -17,6 +17,9 @@ struct lt_ksyms;
 /* Parses a kallsyms-format file; module symbols ("[mod]") are skipped.
  * Returns NULL and sets errno on failure. */
 struct lt_ksyms *ksyms_load(const char *path);
+/* The same from kallsyms-format text in a malloc'd, NUL-terminated buffer,
+ * which the table takes over (freed on failure too). */
+struct lt_ksyms *ksyms_from_text(char *text, size_t len);
 void ksyms_free(struct lt_ksyms *ks);
 size_t ksyms_count(const struct lt_ksyms *ks);
 /* True when every address is 0 (kptr_restrict hides them). */

@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 #include "elfsyms.h"
 #include "feature_probe.h"
+#include "read_whole.h"
 #include "setup.h"
 
 void lt_err(const char *fmt, ...)
@@ -50,30 +51,6 @@ static const char *const tracefs_dirs[] = {
 	"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
 };
 
-static char *read_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (!fp)
-		return NULL;
-	do {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? 2 * cap : 16384;
-			buf = realloc(buf, cap);
-			if (!buf)
-				break;
-		}
-		n = fread(buf + len, 1, 4096, fp);
-		len += n;
-	} while (n > 0);
-	fclose(fp);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
-
 /* An enumerator of any BTF enum, e.g. ___GFP_IO_BIT (6.10+). */
 static int btf_enum_value(const char *name, uint64_t *val, void *arg)
 {
@@ -103,11 +80,12 @@ static void load_gfp(struct lt_session *s)
 	char path[128];
 
 	for (size_t i = 0; i < sizeof(tracefs_dirs) / sizeof(*tracefs_dirs); i++) {
+		size_t len;
 		char *text;
 
 		snprintf(path, sizeof(path), "%s/events/kmem/mm_page_alloc/format",
 			 tracefs_dirs[i]);
-		text = read_file(path);
+		text = read_whole(path, &len);
 		if (!text)
 			continue;
 		if (!gfp_parse_format(text, btf_enum_value, s->btf, &s->gfp) &&
@@ -182,10 +160,14 @@ static int open_output(struct lt_session *s)
 	return 0;
 }
 
+static const char *kallsyms_path(const struct lt_session *s)
+{
+	return s->cfg.kallsyms_path ? s->cfg.kallsyms_path : "/proc/kallsyms";
+}
+
 static int load_symbols(struct lt_session *s)
 {
-	const char *ksp = s->cfg.kallsyms_path ? s->cfg.kallsyms_path
-					       : "/proc/kallsyms";
+	const char *ksp = kallsyms_path(s);
 	char path[128];
 
 	s->ks = ksyms_load(ksp);
@@ -365,8 +347,7 @@ void setup_reload_ksyms(struct lt_session *s)
 
 	if (s->cfg.uprobe_target)	/* stacks are the model's */
 		return;
-	ks = ksyms_load(s->cfg.kallsyms_path ? s->cfg.kallsyms_path
-					     : "/proc/kallsyms");
+	ks = ksyms_load(kallsyms_path(s));
 	if (!ks)
 		return;
 	ksyms_free(s->ks);
