@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -6,6 +7,7 @@
 #include <json-c/json.h>
 #include "../bpf/lazytrace.h"
 #include "hist.h"
+#include "map_rows.h"
 #include "report.h"
 #include "symbolize.h"
 
@@ -171,6 +173,8 @@ struct hist_row {
 	struct lt_hist_key key;
 	struct lt_hist_val val;
 };
+_Static_assert(offsetof(struct hist_row, val) == sizeof(struct lt_hist_key),
+	       "map_rows() puts the value right after the key");
 
 static int row_cmp(const void *a, const void *b)
 {
@@ -260,31 +264,22 @@ static void hist_text(struct lt_session *s, const struct hist_row *rows,
 
 void report_hists(struct lt_session *s, int fd)
 {
-	struct lt_hist_key key, next, *prev = NULL;
-	struct hist_row *rows = NULL;
-	size_t n = 0, cap = 0;
+	struct hist_row *rows;
+	size_t n, kept = 0;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			rows = realloc(rows, cap * sizeof(*rows));
-			if (!rows)
-				return;
-		}
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &rows[n].val))
-			continue;
-		rows[n].key = key;
-		if (rows[n].key.hist < LT_H_MAX)
-			n++;
-	}
-	qsort(rows, n, sizeof(*rows), row_cmp);
+	if (map_rows(fd, sizeof(rows->key), sizeof(rows->val),
+		     (void **)&rows, &n))
+		return;
+
+	for (size_t i = 0; i < n; i++)	/* ids this build knows */
+		if (rows[i].key.hist < LT_H_MAX)
+			rows[kept++] = rows[i];
+	qsort(rows, kept, sizeof(*rows), row_cmp);
 	if (s->cfg.json) {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < kept; i++)
 			hist_json(s, &rows[i]);
 	} else {
-		hist_text(s, rows, n);
+		hist_text(s, rows, kept);
 	}
 	free(rows);
 }

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 #include "lazytrace.skel.h"
+#include "map_rows.h"
 #include "summary.h"
 #include "symbolize.h"
 
@@ -40,28 +41,23 @@ static int group_cmp(const void *a, const void *b)
 
 int summary_read(struct lt_session *s, struct lt_summary *sum)
 {
-	int fd = bpf_map__fd(s->skel->maps.lt_agg);
-	struct lt_agg_key key, next, *prev = NULL;
-	size_t cap = 0;
+	size_t n;
+	int err;
 
 	memset(sum, 0, sizeof(*sum));
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		struct lt_group g = { .key = next };
+	err = map_rows(bpf_map__fd(s->skel->maps.lt_agg),
+		       sizeof(struct lt_agg_key), sizeof(struct lt_agg_val),
+		       (void **)&sum->groups, &n);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		const struct lt_group *g = &sum->groups[i];
 
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &g.val) ||
-		    key.kind >= LT_K_MAX || key.severity > LT_SEV_ERROR)
+		if (g->key.kind >= LT_K_MAX || g->key.severity > LT_SEV_ERROR)
 			continue;
-		if (sum->ngroups == cap) {
-			cap = cap ? 2 * cap : 32;
-			sum->groups = realloc(sum->groups, cap * sizeof(g));
-			if (!sum->groups)
-				return -ENOMEM;
-		}
-		sum->groups[sum->ngroups++] = g;
-		sum->kind[key.kind] += g.val.count;
-		sum->kind_sev[key.kind][key.severity] += g.val.count;
+		sum->groups[sum->ngroups++] = *g;
+		sum->kind[g->key.kind] += g->val.count;
+		sum->kind_sev[g->key.kind][g->key.severity] += g->val.count;
 	}
 	qsort(sum->groups, sum->ngroups, sizeof(*sum->groups), group_cmp);
 	return read_stats(s, sum);

@@ -9,6 +9,8 @@ struct lt_group {
 	struct lt_agg_key key;
 	struct lt_agg_val val;
 };
+_Static_assert(sizeof(struct lt_agg_key) % 8 == 0,
+	       "map_rows() puts the value right after the key");
 
 struct lt_summary {
 	unsigned long long kind[LT_K_MAX];
