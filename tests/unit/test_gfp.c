@@ -9,41 +9,22 @@
 #include <cmocka.h>
 #include "gfp.h"
 #include "fixtures.h"
+#include "read_whole.h"
 
 struct env {
 	char *fmt61;
 	char *fmt72;
 };
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	long len;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 &&
-	    !fseek(f, 0, SEEK_SET) && (buf = malloc((size_t)len + 1))) {
-		if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-			free(buf);
-			buf = NULL;
-		} else {
-			buf[len] = '\0';
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
 static int setup(void **state)
 {
 	struct env *e = calloc(1, sizeof(*e));
+	size_t len;
 
 	if (!e)
 		return -1;
-	e->fmt61 = slurp(fixture("mm_page_alloc.format.6.1"));
-	e->fmt72 = slurp(fixture("mm_page_alloc.format.7.2"));
+	e->fmt61 = read_whole(fixture("mm_page_alloc.format.6.1"), &len);
+	e->fmt72 = read_whole(fixture("mm_page_alloc.format.7.2"), &len);
 	if (!e->fmt61 || !e->fmt72) {
 		fprintf(stderr, "fixtures missing: set LT_FIXTURES\n");
 		return -1;
