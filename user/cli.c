@@ -23,7 +23,8 @@ static const char doc[] =
 "    lazytrace -d 10 -j         # 10 s, JSON Lines on stdout\n"
 "    lazytrace 5 3              # histograms every 5 s, 3 times\n"
 "    lazytrace --comm postgres  # only tasks named postgres\n"
-"    lazytrace --fail-on open_at_exit,sleep_in_lazy -d 60  # for CI\n";
+"    lazytrace --fail-on open_at_exit,sleep_in_lazy -d 60  # for CI\n"
+"    lazytrace report t.jsonl -o t.html  # HTML report of a -j trace\n";
 
 enum {
 	OPT_COMM = 0x100, OPT_STACKS, OPT_FAIL_ON, OPT_MODE, OPT_RULES,

@@ -14,6 +14,7 @@
 #include "lazytrace.skel.h"
 #include "plan_print.h"
 #include "report.h"
+#include "report_cmd.h"
 #include "setup.h"
 #include "summary.h"
 
@@ -118,6 +119,9 @@ int main(int argc, char **argv)
 	struct lt_session s = { 0 };
 	int rc;
 
+	/* A subcommand with options of its own: before the tracer's parser. */
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return report_cmd(argc - 1, argv + 1);
 	cli_parse(argc, argv, &s.cfg, false);	/* exits 2 on bad usage */
 	rc = setup_discover(&s);
 	if (!rc && s.cfg.list_probes) {

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hist.h"
+#include "html_out.h"
+#include "html_report.h"
+#include "html_style.h"
+#include "report.h"
+#include "svg_hist.h"
+
+#define TOP_COMMS	10
+#define GROUP_COMMS_SHOWN	5
+
+/* What each chart shows, in the order the page shows them. */
+static const struct {
+	int id;
+	const char *title, *what;
+} charts[] = {
+	{ LT_H_BATCH_PAGES, "Pages per mmu_gather batch",
+	  "Pages freed in one mmu_gather page batch." },
+	{ LT_H_GATHER_BATCHES, "Batches per mmu_gather",
+	  "Page batches one mmu_gather used before it finished." },
+	{ LT_H_FLUSH_SPAN, "TLB flush span",
+	  "Pages one TLB flush covered." },
+	{ LT_H_DEPTH, "Nesting depth",
+	  "Lazy MMU nesting depth at events inside a section." },
+	{ LT_H_ALLOC_ORDER, "Allocation order",
+	  "Order of page allocations (scope says whether only those inside "
+	  "a section count)." },
+	{ LT_H_SECTION_SPAN, "Section span",
+	  "Time from the outermost enter to the leave of a lazy MMU section." },
+};
+
+static const char *label(int n, int i)
+{
+	return n == 1 ? "trace" : i ? "after" : "before";
+}
+
+static void tag(FILE *out, int n, int i)
+{
+	fprintf(out, "<span class=\"tag t%d\">%s</span>", i, label(n, i));
+}
+
+static void kv_row(FILE *out, const char *k, const char *v)
+{
+	fprintf(out, "<tr><th>%s</th><td>", k);
+	html_esc(out, v);
+	fputs("</td></tr>\n", out);
+}
+
+static void kv_num(FILE *out, const char *k, uint64_t v)
+{
+	fprintf(out, "<tr><th>%s</th><td>%" PRIu64 "</td></tr>\n", k, v);
+}
+
+static const struct lt_tprobe *probe_of(const struct lt_trace *t, const char *event)
+{
+	for (size_t i = 0; i < t->nprobes; i++)
+		if (!strcmp(t->probes[i].event, event))
+			return &t->probes[i];
+	return NULL;
+}
+
+static uint64_t kv_get(const struct lt_kv *kv, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kv[i].name, name))
+			return kv[i].v;
+	return 0;
+}
+
+/* Findings of a kind: the summary's exact count, else the streamed ones. */
+static uint64_t kind_count(const struct lt_trace *t, const char *kind)
+{
+	uint64_t c = 0;
+
+	if (t->has_summary)
+		return kv_get(t->kinds, t->nkinds, kind);
+	for (size_t i = 0; i < t->ngroups; i++)
+		if (!strcmp(t->groups[i].kind, kind))
+			c += t->groups[i].streamed;
+	return c;
+}
+
+static uint64_t findings_total(const struct lt_trace *t)
+{
+	uint64_t c = 0;
+
+	if (!t->has_summary)
+		return t->streamed;
+	for (size_t i = 0; i < t->nkinds; i++)
+		c += t->kinds[i].v;
+	return c;
+}
+
+static void no_summary(FILE *out)
+{
+	fputs("<p class=\"warn\">No summary record: the trace was cut short "
+	      "(lazytrace killed before it ended?). Kernel, probe plan and exact "
+	      "in-kernel counts are unknown; counts below are the streamed "
+	      "records only.</p>\n", out);
+}
+
+static void overview(FILE *out, const struct lt_trace *t, int n, int i)
+{
+	char buf[128];
+
+	fputs("<div class=\"card\">", out);
+	tag(out, n, i);
+	html_elem(out, "span", "mono", t->path);
+	if (!t->has_summary)
+		no_summary(out);
+	fputs("<table class=\"kv\">\n", out);
+	if (t->has_summary) {
+		kv_row(out, "kernel", t->kernel);
+		kv_row(out, "rules", t->rules);
+		snprintf(buf, sizeof(buf), "%s (cross-check: %s)", t->state_source,
+			 *t->state_crosscheck ? t->state_crosscheck : "none");
+		kv_row(out, "lazy state source", buf);
+	}
+	kv_num(out, "findings", findings_total(t));
+	kv_num(out, "findings streamed", t->streamed);
+	if (t->has_summary) {
+		kv_num(out, "records the ring buffer dropped", t->dropped);
+		snprintf(buf, sizeof(buf), "%" PRIu64 " full mm, %" PRIu64 " ranged",
+			 t->gathers_fullmm, t->gathers_ranged);
+		kv_row(out, "mmu_gathers", buf);
+		if (t->aggregation_full || t->stacks_lost)
+			fprintf(out, "<tr><th>lost</th><td>%" PRIu64 " groups (map "
+				"full), %" PRIu64 " stacks</td></tr>\n",
+				t->aggregation_full, t->stacks_lost);
+	}
+	if (t->streamed) {
+		snprintf(buf, sizeof(buf), "%.3f s", (t->last_ns - t->first_ns) / 1e9);
+		kv_row(out, "first to last streamed finding", buf);
+	}
+	snprintf(buf, sizeof(buf), "%zu records on %zu lines", t->records, t->lines);
+	kv_row(out, "input", buf);
+	fputs("</table></div>\n", out);
+}
+
+static void delta_cell(FILE *out, uint64_t a, uint64_t b)
+{
+	fprintf(out, "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
+		"</td><td class=\"n\">", a, b);
+	if (a == b)
+		fputs("=", out);
+	else if (a)
+		fprintf(out, "%+" PRId64 " (%+.0f%%)", (int64_t)(b - a),
+			100.0 * ((double)b - (double)a) / (double)a);
+	else
+		fprintf(out, "%+" PRId64, (int64_t)(b - a));
+	fputs("</td></tr>\n", out);
+}
+
+/* Before and after in numbers, for a reader who wants the gist first. */
+static void comparison(FILE *out, const struct lt_trace *const *t)
+{
+	static const char *events[] = { "page_alloc", "tlb_flush", "gather_finish",
+					"gather_next_batch" };
+
+	fputs("<h2>Before and after</h2>\n<div class=\"card\"><table>\n"
+	      "<tr><th>measure</th><th class=\"n\">before</th>"
+	      "<th class=\"n\">after</th><th class=\"n\">change</th></tr>\n", out);
+	fputs("<tr><td>findings (all kinds)</td>", out);
+	delta_cell(out, findings_total(t[0]), findings_total(t[1]));
+	for (int k = 0; k < LT_K_MAX; k++) {
+		uint64_t a = kind_count(t[0], kind_name(k));
+		uint64_t b = kind_count(t[1], kind_name(k));
+
+		if (!a && !b)
+			continue;
+		fprintf(out, "<tr><td>&nbsp;&nbsp;%s</td>", kind_name(k));
+		delta_cell(out, a, b);
+	}
+	for (size_t c = 0; c < sizeof(charts) / sizeof(charts[0]); c++) {
+		int id = charts[c].id;
+
+		fprintf(out, "<tr><td>%s samples</td>", hist_name(id));
+		delta_cell(out, hist_total(t[0]->hist[id], LT_HIST_SLOTS),
+			   hist_total(t[1]->hist[id], LT_HIST_SLOTS));
+	}
+	for (size_t e = 0; e < sizeof(events) / sizeof(events[0]); e++) {
+		if (!t[0]->has_summary || !t[1]->has_summary)
+			break;
+		fprintf(out, "<tr><td>%s probe hits</td>", events[e]);
+		delta_cell(out, kv_get(t[0]->events, t[0]->nevents, events[e]),
+			   kv_get(t[1]->events, t[1]->nevents, events[e]));
+	}
+	fputs("</table></div>\n", out);
+}
+
+static void plan(FILE *out, const struct lt_trace *t, int n, int i)
+{
+	fputs("<div class=\"card\">", out);
+	tag(out, n, i);
+	if (!t->has_summary) {
+		no_summary(out);
+		fputs("</div>\n", out);
+		return;
+	}
+	fputs("<table><tr><th>event</th><th>method</th><th>symbol</th>"
+	      "<th class=\"n\">hits</th></tr>\n", out);
+	for (size_t p = 0; p < t->nprobes; p++) {
+		const struct lt_tprobe *pr = &t->probes[p];
+		bool off = !strcmp(pr->method, "-");
+
+		fprintf(out, "<tr%s><td>", off ? " class=\"off\"" : "");
+		html_esc(out, pr->event);
+		fputs("</td><td>", out);
+		html_esc(out, off ? "not traced" : pr->method);
+		fputs("</td><td class=\"mono\">", out);
+		html_esc(out, pr->symbol);
+		if (pr->copies > 1)
+			fprintf(out, " (%d copies)", pr->copies);
+		fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td></tr>\n",
+			kv_get(t->events, t->nevents, pr->event));
+	}
+	fputs("</table></div>\n", out);
+}
+
+/* Why a chart is empty, from what the trace says about itself. */
+static const char *why_empty(const struct lt_trace *t, int id)
+{
+	const struct lt_tprobe *en = probe_of(t, "section_enter");
+	const struct lt_tprobe *lv = probe_of(t, "section_leave");
+
+	if (t->hist_seen[id])
+		return "0 samples recorded";
+	if (id == LT_H_SECTION_SPAN && en && lv &&
+	    (!strcmp(en->method, "-") || !strcmp(lv->method, "-")))
+		return "section enter/leave are not traceable (inlined) here";
+	return "the trace has no record of this histogram";
+}
+
+static void chart(FILE *out, const struct lt_trace *const *t, int n, int c)
+{
+	int id = charts[c].id;
+	unsigned int first = LT_HIST_SLOTS, last = 0, f, l;
+	unsigned long long ymax = 0;
+
+	/* Comparisons share the x range and the y scale. */
+	for (int i = 0; i < n; i++) {
+		if (!hist_range(t[i]->hist[id], LT_HIST_SLOTS, &f, &l))
+			continue;
+		first = f < first ? f : first;
+		last = l > last ? l : last;
+		for (unsigned int s = f; s <= l; s++)
+			if (t[i]->hist[id][s] > ymax)
+				ymax = t[i]->hist[id][s];
+	}
+	fputs("<div class=\"card\">", out);
+	html_elem(out, "h3", NULL, charts[c].title);
+	fprintf(out, "<p class=\"note\">%s <code>%s</code>, %s.</p>\n",
+		charts[c].what, hist_name(id), hist_unit(id));
+	if (n == 2)
+		fputs("<div class=\"cols\">", out);
+	for (int i = 0; i < n; i++) {
+		uint64_t total = hist_total(t[i]->hist[id], LT_HIST_SLOTS);
+
+		fputs("<figure>", out);
+		if (total) {
+			struct svg_hist h = { hist_name(id), hist_unit(id), i,
+					      t[i]->hist[id], first, last, ymax };
+
+			svg_hist_draw(out, &h);
+		} else {
+			svg_no_data(out, hist_name(id), i, why_empty(t[i], id));
+		}
+		fputs("<figcaption class=\"cap\">", out);
+		if (n == 2)
+			tag(out, n, i);
+		fprintf(out, "%" PRIu64 " samples", total);
+		if (t[i]->hist_scope[id]) {
+			fputs(", scope ", out);
+			html_esc(out, t[i]->hist_scope[id]);
+		}
+		fputs("</figcaption></figure>\n", out);
+	}
+	if (n == 2)
+		fputs("</div>", out);
+	fputs("</div>\n", out);
+}
+
+static void when(FILE *out, const struct lt_trace *t, uint64_t ns)
+{
+	fprintf(out, "<td class=\"n\" title=\"ts_ns %" PRIu64 "\">+%.3f s</td>",
+		ns, ns >= t->first_ns ? (ns - t->first_ns) / 1e9 : 0.0);
+}
+
+static int kv_cmp(const void *a, const void *b)
+{
+	const struct lt_kv *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v < y->v ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* The comms of a group, most findings first. */
+static void group_comms(FILE *out, const struct lt_tgroup *gr)
+{
+	struct lt_kv c[LT_TGROUP_COMMS];
+	uint64_t others = gr->other_comms;
+	size_t i;
+
+	memcpy(c, gr->comms, gr->ncomms * sizeof(*c));
+	qsort(c, gr->ncomms, sizeof(*c), kv_cmp);
+	fputs("<td class=\"mono\">", out);
+	for (i = 0; i < gr->ncomms && i < GROUP_COMMS_SHOWN; i++) {
+		html_esc(out, *c[i].name ? c[i].name : "?");
+		fprintf(out, "&nbsp;%" PRIu64 "<br>", c[i].v);
+	}
+	for (; i < gr->ncomms; i++)
+		others += c[i].v;
+	if (others)
+		fprintf(out, "<span class=\"off\">others&nbsp;%" PRIu64 "</span>",
+			others);
+	fputs("</td>", out);
+}
+
+static void findings(FILE *out, const struct lt_trace *t, int n, int i)
+{
+	bool short_count = false;
+
+	fputs("<div class=\"card\">", out);
+	tag(out, n, i);
+	html_elem(out, "span", "mono", t->path);
+	if (!t->ngroups) {
+		fputs("<p>No findings.</p></div>\n", out);
+		return;
+	}
+	if (!t->has_summary)
+		no_summary(out);
+	fputs("<table class=\"findings\"><tr><th>kind</th><th class=\"n\">count"
+	      "</th><th class=\"n\">streamed</th><th class=\"n\">first seen</th>"
+	      "<th class=\"n\">last seen</th><th>comms</th><th>stack "
+	      "(innermost first)</th></tr>\n", out);
+	for (size_t g = 0; g < t->ngroups; g++) {
+		const struct lt_tgroup *gr = &t->groups[g];
+
+		fputs("<tr data-kind=\"", out);
+		html_esc(out, gr->kind);
+		fprintf(out, "\" data-count=\"%" PRIu64 "\" data-streamed=\"%" PRIu64
+			"\"><td>", gr->has_counted ? gr->counted : gr->streamed,
+			gr->streamed);
+		html_esc(out, gr->kind);
+		fputs("<br><span class=\"sev-", out);
+		html_esc(out, gr->severity);
+		fputs("\">", out);
+		html_esc(out, gr->severity);
+		fputs("</span> at ", out);
+		html_esc(out, gr->event);
+		if (gr->has_counted)
+			fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td>", gr->counted);
+		else
+			fputs("</td><td class=\"n off\">?</td>", out);
+		fprintf(out, "<td class=\"n\">%" PRIu64 "%s</td>", gr->streamed,
+			gr->has_counted && gr->streamed < gr->counted ? " *" : "");
+		short_count |= gr->has_counted && gr->streamed < gr->counted;
+		when(out, t, gr->first_ns);
+		when(out, t, gr->last_ns);
+		group_comms(out, gr);
+		fputs("<td><ol class=\"stack\">", out);
+		for (size_t f = 0; f < gr->nstack; f++)
+			html_elem(out, "li", NULL, gr->stack[f]);
+		if (!gr->nstack)
+			fputs("<li class=\"off\">no stack</li>", out);
+		fputs("</ol></td></tr>\n", out);
+	}
+	fputs("</table>\n", out);
+	if (short_count)
+		fputs("<p class=\"warn\">* Fewer findings were streamed than the "
+		      "kernel counted (ring buffer drops): count is the exact "
+		      "in-kernel figure; first and last seen come from the streamed "
+		      "ones, or from the kernel's aggregation when none was "
+		      "streamed.</p>\n", out);
+	fputs("<p class=\"note\">Grouped by kind and stack. Count: exact, from "
+	      "the in-kernel aggregation (summary record); times are relative to "
+	      "the first finding.</p></div>\n", out);
+}
+
+static uint64_t comm_weight(const struct lt_tcomm *c)
+{
+	return hist_total(c->samples, LT_H_MAX);
+}
+
+static int comm_cmp(const void *a, const void *b)
+{
+	const struct lt_tcomm *x = a, *y = b;
+
+	if (x->findings != y->findings)
+		return x->findings < y->findings ? 1 : -1;
+	if (comm_weight(x) != comm_weight(y))
+		return comm_weight(x) < comm_weight(y) ? 1 : -1;
+	return strcmp(x->comm, y->comm);
+}
+
+static void comms(FILE *out, const struct lt_trace *t, int n, int i)
+{
+	struct lt_tcomm *sorted = malloc((t->ncomms + 1) * sizeof(*sorted));
+	size_t shown;
+
+	fputs("<div class=\"card\">", out);
+	tag(out, n, i);
+	if (!sorted || !t->ncomms) {
+		fputs("<p>No comms in this trace.</p></div>\n", out);
+		free(sorted);
+		return;
+	}
+	memcpy(sorted, t->comms, t->ncomms * sizeof(*sorted));
+	qsort(sorted, t->ncomms, sizeof(*sorted), comm_cmp);
+	fputs("<table class=\"comms\"><tr><th>comm</th><th class=\"n\">findings"
+	      "</th><th class=\"n\">page batches</th><th class=\"n\">flushes</th>"
+	      "<th class=\"n\">allocations</th></tr>\n", out);
+	for (shown = 0; shown < t->ncomms && shown < TOP_COMMS; shown++) {
+		const struct lt_tcomm *c = &sorted[shown];
+
+		fputs("<tr><td class=\"mono\">", out);
+		html_esc(out, *c->comm ? c->comm : "?");
+		fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%llu"
+			"</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td></tr>\n",
+			c->findings, c->samples[LT_H_BATCH_PAGES],
+			c->samples[LT_H_FLUSH_SPAN], c->samples[LT_H_ALLOC_ORDER]);
+	}
+	fputs("</table>", out);
+	if (t->ncomms > shown)
+		fprintf(out, "<p class=\"note\">%zu more comms not shown.</p>",
+			t->ncomms - shown);
+	fputs("<p class=\"note\">Findings streamed per comm; the other columns are "
+	      "histogram samples (batch_pages, flush_span, alloc_order).</p>"
+	      "</div>\n", out);
+	free(sorted);
+}
+
+/* One card per trace: a row of two when comparing. */
+static void per_trace(FILE *out, const struct lt_trace *const *t, int n,
+		      void (*fn)(FILE *, const struct lt_trace *, int, int), bool cols)
+{
+	if (cols && n == 2)
+		fputs("<div class=\"cols\">\n", out);
+	for (int i = 0; i < n; i++) {
+		fn(out, t[i], n, i);
+		if (!cols && i + 1 < n)
+			fputs("<div style=\"height:12px\"></div>\n", out);
+	}
+	if (cols && n == 2)
+		fputs("</div>\n", out);
+}
+
+void html_report_write(FILE *out, const struct lt_trace *const *t, int n)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width\">\n"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+	      "'none'; style-src 'unsafe-inline'; img-src data:\">\n<title>", out);
+	fputs("lazytrace report: ", out);
+	html_esc(out, t[0]->has_summary ? t[0]->kernel : t[0]->path);
+	if (n == 2) {
+		fputs(" vs ", out);
+		html_esc(out, t[1]->has_summary ? t[1]->kernel : t[1]->path);
+	}
+	fprintf(out, "</title>\n<style>\n%s</style></head><body><main>\n", html_style);
+	fputs("<header><h1>lazytrace report</h1><div class=\"sub\">", out);
+	fputs(n == 2 ? "Lazy MMU sections, before and after: " :
+	      "Lazy MMU sections traced by lazytrace: ", out);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputs(" vs ", out);
+		html_elem(out, "span", "mono", t[i]->path);
+	}
+	fputs("</div></header>\n<h2>Trace</h2>\n", out);
+	per_trace(out, t, n, overview, true);
+	if (n == 2)
+		comparison(out, t);
+	fputs("<h2>Probe plan</h2>\n", out);
+	per_trace(out, t, n, plan, true);
+	fputs("<h2>Histograms</h2>\n<p class=\"note\">log2 buckets as lazytrace "
+	      "records them; each bar is labelled with its count, merged over "
+	      "every comm.</p>\n", out);
+	if (n == 1)
+		fputs("<div class=\"cols\">\n", out);
+	for (size_t c = 0; c < sizeof(charts) / sizeof(charts[0]); c++) {
+		chart(out, t, n, c);
+		if (n == 2)
+			fputs("<div style=\"height:12px\"></div>\n", out);
+	}
+	if (n == 1)
+		fputs("</div>\n", out);
+	fputs("<h2>Findings</h2>\n", out);
+	per_trace(out, t, n, findings, false);
+	fputs("<h2>Top comms</h2>\n", out);
+	per_trace(out, t, n, comms, true);
+	fputs("<footer>Written by <code>lazytrace report</code> from the JSON "
+	      "Lines of <code>lazytrace -j</code> (docs/JSON.md, docs/REPORT.md). "
+	      "Self-contained: no scripts, no external resources.</footer>\n"
+	      "</main></body></html>\n", out);
+}

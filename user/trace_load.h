@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loads the JSON Lines lazytrace -j writes (docs/JSON.md) back into memory
+ * for `lazytrace report`: the last histogram of each (name, comm, cgroup),
+ * merged; the streamed findings grouped by kind and stack; the summary.
+ */
+#ifndef LT_TRACE_LOAD_H
+#define LT_TRACE_LOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "../bpf/lazytrace.h"
+
+struct lt_kv {
+	char *name;
+	uint64_t v;
+};
+
+struct lt_tprobe {
+	char *event, *method, *symbol;
+	int copies;
+};
+
+#define LT_TGROUP_COMMS	32
+
+/* Streamed findings of one kind and stack, or a summary group none matched. */
+struct lt_tgroup {
+	char *kind, *severity, *event;
+	struct lt_kv comms[LT_TGROUP_COMMS];	/* findings per comm */
+	size_t ncomms;
+	uint64_t other_comms;	/* findings of comms past LT_TGROUP_COMMS */
+	char **stack;
+	size_t nstack;
+	uint64_t streamed, first_ns, last_ns;
+	uint64_t counted;	/* exact, from the summary's groups */
+	bool has_counted;	/* the summary had a group for this stack */
+};
+
+struct lt_tcomm {
+	char *comm;
+	uint64_t findings;
+	unsigned long long samples[LT_H_MAX];	/* histogram totals */
+};
+
+struct lt_trace {
+	char *path;
+	size_t lines, records;
+	/* Merged over comms; seen: some record of that name was present. */
+	unsigned long long hist[LT_H_MAX][LT_HIST_SLOTS];
+	bool hist_seen[LT_H_MAX];
+	char *hist_scope[LT_H_MAX];
+	struct lt_tgroup *groups;
+	size_t ngroups;
+	struct lt_tcomm *comms;
+	size_t ncomms;
+	uint64_t streamed, first_ns, last_ns;
+
+	bool has_summary;
+	char *kernel, *rules, *state_source, *state_crosscheck;
+	uint64_t sum_streamed, dropped, aggregation_full, stacks_lost;
+	uint64_t irq_skipped, gathers_fullmm, gathers_ranged;
+	struct lt_kv *kinds, *events;	/* summary.findings, summary.events */
+	size_t nkinds, nevents;
+	struct lt_tprobe *probes;
+	size_t nprobes;
+
+	/* Loader scratch: the last histogram per (name, comm, cgroup). */
+	struct lt_hrec *hrecs;
+	size_t nhrecs;
+};
+
+/*
+ * Loads path into t. On malformed input returns -1 and writes one line
+ * naming the file, the line and what is wrong into err.
+ */
+int trace_load(const char *path, struct lt_trace *t, char *err, size_t errlen);
+/* The same from an open stream; name is used in messages. */
+int trace_load_stream(FILE *in, const char *name, struct lt_trace *t, char *err,
+		      size_t errlen);
+void trace_free(struct lt_trace *t);
+
+/*
+ * The log2 slot a JSON bucket {low, high} stands for, or -1 if the pair is
+ * not one of hist_bounds()'s (the last slot's high is open-ended).
+ */
+int trace_bucket_slot(uint64_t low, uint64_t high);
+/* Id of a histogram name (hist_name()), or -1. */
+int trace_hist_id(const char *name);
+
+#endif
