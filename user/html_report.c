@@ -140,6 +140,18 @@ static void overview(FILE *out, const struct lt_trace *t, int n, int i)
 	fputs("</table></div>\n", out);
 }
 
+/*
+ * Two traces counted the same thing unless a histogram's scope differs
+ * (alloc_order counts every allocation without a lazy-state source, only
+ * those in a section with one).
+ */
+static bool same_scope(const struct lt_trace *const *t, int n, int id)
+{
+	const char *a = t[0]->hist_scope[id], *b = n == 2 ? t[1]->hist_scope[id] : a;
+
+	return !a || !b || !strcmp(a, b);
+}
+
 static void delta_cell(FILE *out, uint64_t a, uint64_t b)
 {
 	fprintf(out, "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
@@ -177,7 +189,8 @@ static void comparison(FILE *out, const struct lt_trace *const *t)
 	for (size_t c = 0; c < sizeof(charts) / sizeof(charts[0]); c++) {
 		int id = charts[c].id;
 
-		fprintf(out, "<tr><td>%s samples</td>", hist_name(id));
+		fprintf(out, "<tr><td>%s samples%s</td>", hist_name(id),
+			same_scope(t, 2, id) ? "" : " (scopes differ)");
 		delta_cell(out, hist_total(t[0]->hist[id], LT_HIST_SLOTS),
 			   hist_total(t[1]->hist[id], LT_HIST_SLOTS));
 	}
@@ -228,6 +241,8 @@ static const char *why_empty(const struct lt_trace *t, int id)
 
 	if (t->hist_seen[id])
 		return "0 samples recorded";
+	if (id == LT_H_DEPTH && t->has_summary && !strcmp(t->state_source, "none"))
+		return "no lazy-state source on this kernel: depth unknown";
 	if (id == LT_H_SECTION_SPAN && en && lv &&
 	    (!strcmp(en->method, "-") || !strcmp(lv->method, "-")))
 		return "section enter/leave are not traceable (inlined) here";
@@ -238,22 +253,31 @@ static void chart(FILE *out, const struct lt_trace *const *t, int n, int c)
 {
 	int id = charts[c].id;
 	unsigned int first = LT_HIST_SLOTS, last = 0, f, l;
-	unsigned long long ymax = 0;
+	unsigned long long ymax[2] = { 0, 0 };
+	bool share = same_scope(t, n, id);
 
-	/* Comparisons share the x range and the y scale. */
+	/* Comparisons share the x range, and the y scale when they count
+	 * the same thing: equal bars then mean equal counts. */
 	for (int i = 0; i < n; i++) {
 		if (!hist_range(t[i]->hist[id], LT_HIST_SLOTS, &f, &l))
 			continue;
 		first = f < first ? f : first;
 		last = l > last ? l : last;
 		for (unsigned int s = f; s <= l; s++)
-			if (t[i]->hist[id][s] > ymax)
-				ymax = t[i]->hist[id][s];
+			if (t[i]->hist[id][s] > ymax[i])
+				ymax[i] = t[i]->hist[id][s];
 	}
+	if (share && ymax[1] > ymax[0])
+		ymax[0] = ymax[1];
+	else if (share)
+		ymax[1] = ymax[0];
 	fputs("<div class=\"card\">", out);
 	html_elem(out, "h3", NULL, charts[c].title);
 	fprintf(out, "<p class=\"note\">%s <code>%s</code>, %s.</p>\n",
 		charts[c].what, hist_name(id), hist_unit(id));
+	if (!share)
+		fputs("<p class=\"warn\">The two traces counted different "
+		      "scopes: each chart has its own y axis.</p>\n", out);
 	if (n == 2)
 		fputs("<div class=\"cols\">", out);
 	for (int i = 0; i < n; i++) {
@@ -262,7 +286,7 @@ static void chart(FILE *out, const struct lt_trace *const *t, int n, int c)
 		fputs("<figure>", out);
 		if (total) {
 			struct svg_hist h = { hist_name(id), hist_unit(id), i,
-					      t[i]->hist[id], first, last, ymax };
+					      t[i]->hist[id], first, last, ymax[i] };
 
 			svg_hist_draw(out, &h);
 		} else {
@@ -454,7 +478,7 @@ void html_report_write(FILE *out, const struct lt_trace *const *t, int n)
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-	      "'none'; style-src 'unsafe-inline'; img-src data:\">\n<title>", out);
+	      "'none'; style-src 'unsafe-inline'\">\n<title>", out);
 	fputs("lazytrace report: ", out);
 	html_esc(out, t[0]->has_summary ? t[0]->kernel : t[0]->path);
 	if (n == 2) {

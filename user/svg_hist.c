@@ -24,16 +24,14 @@ void svg_fmt_value(char *buf, size_t len, uint64_t v, const char *unit)
 	int i = 0;
 
 	if (unit && !strcmp(unit, "ns")) {
+		double d = v;
+
 		/* Decimal for time; past seconds stay in seconds. */
-		while (v >= 1000 && v % 1000 == 0 && i < 3) {
-			v /= 1000;
+		while (d >= 1000 && i < 3) {
+			d /= 1000;
 			i++;
 		}
-		if (v >= 1000 && i < 3) {
-			snprintf(buf, len, "%.1f%s", v / 1000.0, ns[i + 1]);
-			return;
-		}
-		snprintf(buf, len, "%llu%s", (unsigned long long)v, ns[i]);
+		snprintf(buf, len, d == (uint64_t)d ? "%.0f%s" : "%.1f%s", d, ns[i]);
 		return;
 	}
 	/* Buckets are powers of two: binary suffixes keep them exact. */
