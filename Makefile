@@ -37,7 +37,7 @@ LIB_OBJS := $(filter-out $(OUT)/user/main.o,$(USER_OBJS))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
+.PHONY: all arm64 deps demo test unit-test host-test vm-test report-test clean workloads vmlinux
 
 all: $(OUT)/lazytrace
 ifeq ($(ARCH),arm64)
@@ -115,6 +115,10 @@ host-test: all workloads
 model-test: all models
 	tests/model/run.sh
 
+# lazytrace report on the committed real VM traces, in headless Chromium.
+report-test: all
+	tests/report/run.sh
+
 # The x86 tree, then the arm64 cross build for the arm64 VM test.
 arm64:
 	$(MAKE) ARCH=arm64
@@ -122,7 +126,7 @@ arm64:
 vm-test: all workloads arm64
 	tests/vm/run.sh
 
-test: unit-test host-test model-test vm-test
+test: unit-test host-test model-test report-test vm-test
 
 deps:
 	scripts/install-deps.sh

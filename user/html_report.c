@@ -221,7 +221,7 @@ static void plan(FILE *out, const struct lt_trace *t, int n, int i)
 
 		fprintf(out, "<tr%s><td>", off ? " class=\"off\"" : "");
 		html_esc(out, pr->event);
-		fputs("</td><td>", out);
+		fputs("</td><td class=\"nw\">", out);
 		html_esc(out, off ? "not traced" : pr->method);
 		fputs("</td><td class=\"mono\">", out);
 		html_esc(out, pr->symbol);
@@ -245,7 +245,7 @@ static const char *why_empty(const struct lt_trace *t, int id)
 		return "no lazy-state source on this kernel: depth unknown";
 	if (id == LT_H_SECTION_SPAN && en && lv &&
 	    (!strcmp(en->method, "-") || !strcmp(lv->method, "-")))
-		return "section enter/leave are not traceable (inlined) here";
+		return "enter/leave not traced here (no out-of-line symbol)";
 	return "the trace has no record of this histogram";
 }
 
@@ -352,7 +352,13 @@ static void findings(FILE *out, const struct lt_trace *t, int n, int i)
 	tag(out, n, i);
 	html_elem(out, "span", "mono", t->path);
 	if (!t->ngroups) {
-		fputs("<p>No findings.</p></div>\n", out);
+		fputs("<p>No findings.", out);
+		/* Say so rather than let "none" read as "clean". */
+		if (t->has_summary && !strcmp(t->state_source, "none"))
+			fputs(" This kernel has no lazy-state source: findings "
+			      "that need to know whether a section is open cannot "
+			      "be raised here (docs/STATE.md).", out);
+		fputs("</p></div>\n", out);
 		return;
 	}
 	if (!t->has_summary)
@@ -364,11 +370,12 @@ static void findings(FILE *out, const struct lt_trace *t, int n, int i)
 	for (size_t g = 0; g < t->ngroups; g++) {
 		const struct lt_tgroup *gr = &t->groups[g];
 
-		fputs("<tr data-kind=\"", out);
+		fprintf(out, "<tr data-trace=\"%d\" data-kind=\"", i);
 		html_esc(out, gr->kind);
 		fprintf(out, "\" data-count=\"%" PRIu64 "\" data-streamed=\"%" PRIu64
+			"\" data-first-ns=\"%" PRIu64 "\" data-last-ns=\"%" PRIu64
 			"\"><td>", gr->has_counted ? gr->counted : gr->streamed,
-			gr->streamed);
+			gr->streamed, gr->first_ns, gr->last_ns);
 		html_esc(out, gr->kind);
 		fputs("<br><span class=\"sev-", out);
 		html_esc(out, gr->severity);
@@ -441,7 +448,8 @@ static void comms(FILE *out, const struct lt_trace *t, int n, int i)
 	for (shown = 0; shown < t->ncomms && shown < TOP_COMMS; shown++) {
 		const struct lt_tcomm *c = &sorted[shown];
 
-		fputs("<tr><td class=\"mono\">", out);
+		fprintf(out, "<tr data-trace=\"%d\" data-findings=\"%" PRIu64
+			"\"><td class=\"mono\">", i, c->findings);
 		html_esc(out, *c->comm ? c->comm : "?");
 		fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%llu"
 			"</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td></tr>\n",

@@ -11,7 +11,7 @@
 #define ML	58	/* room for y labels */
 #define MR	14
 #define MT	28	/* room for the count over the tallest bar */
-#define MB	62	/* room for slanted x labels and the axis title */
+#define MB	58	/* room for slanted x labels and the axis title */
 #define PW	(W - ML - MR)
 #define PH	(H - MT - MB)
 #define MAX_YTICKS	5
@@ -132,6 +132,10 @@ void svg_hist_draw(FILE *out, const struct svg_hist *h)
 			bh = 1.5;
 		svg_fmt_value(lo_s, sizeof(lo_s), lo, h->unit);
 		svg_fmt_value(hi_s, sizeof(hi_s), hi, h->unit);
+		/* Labels are lower bounds, but "0" would read as depth or
+		 * order 0 alone: the first bucket holds 0 and 1. */
+		if (s == 0)
+			snprintf(lo_s, sizeof(lo_s), "0-1");
 		fprintf(out, "<rect class=\"bar t%d\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 			"height=\"%.1f\" data-hist=\"", h->trace, x, MT + PH - bh, bw, bh);
 		html_esc(out, h->name);
@@ -139,7 +143,7 @@ void svg_hist_draw(FILE *out, const struct svg_hist *h)
 			"data-high=\"%llu\" data-count=\"%llu\"><title>", h->trace,
 			(unsigned long long)lo, (unsigned long long)lo,
 			(unsigned long long)hi, c);
-		fprintf(out, "%s", lo_s);
+		fprintf(out, "%s", s ? lo_s : "0");
 		if (s == LT_HIST_SLOTS - 1)
 			fputs(" and more", out);
 		else
@@ -160,9 +164,9 @@ void svg_hist_draw(FILE *out, const struct svg_hist *h)
 				"rotate(%d)\">%s</text>\n", x + bw / 2 + (narrow ? 4 : 3),
 				MT + PH + 10, narrow ? -90 : -40, lo_s);
 	}
-	fprintf(out, "<text class=\"xtitle\" x=\"%d\" y=\"%d\">", ML + PW / 2, H - 6);
+	fprintf(out, "<text class=\"xtitle\" x=\"%d\" y=\"%d\">", ML + PW / 2, H - 3);
 	html_esc(out, h->unit);
-	fputs(" (log2 buckets, lower bound)</text>\n</svg>\n", out);
+	fputs(", log2 buckets: 0-1, 2-3, 4-7, ...</text>\n</svg>\n", out);
 }
 
 void svg_no_data(FILE *out, const char *name, int trace, const char *why)

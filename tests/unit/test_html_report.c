@@ -107,7 +107,7 @@ static void test_bars(void **state)
 			       "data-high=\"511\" data-count=\"317\""));
 	assert_int_equal(count_of(s, "data-count=\"0\""), 5);
 	assert_non_null(strstr(s, ">317</text>"));
-	assert_non_null(strstr(s, "pages (log2 buckets"));
+	assert_non_null(strstr(s, "pages, log2 buckets: 0-1, 2-3"));
 	assert_null(strstr(s, "no data"));
 	free(s);
 	CAPTURE(s, svg_no_data(out, "section_span", 0, "inlined <here>"));
