@@ -18,6 +18,6 @@ shot() {	# shot HTML PNG HEIGHT
 build/lazytrace report $EX/sid-7.2-workloads.jsonl -o $EX/report.html
 build/lazytrace report $EX/trixie-6.12-workloads.jsonl $EX/sid-7.2-workloads.jsonl \
 	-o $EX/compare.html
-shot $EX/report.html $EX/report.png 3400
-shot $EX/compare.html $EX/compare.png 5400
+shot $EX/report.html $EX/report.png 3180
+shot $EX/compare.html $EX/compare.png 5260
 ls -l $EX
