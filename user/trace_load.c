@@ -94,6 +94,19 @@ static uint64_t u64_field(struct loader *l, json_object *o, const char *key,
 	return v ? json_object_get_uint64(v) : 0;
 }
 
+/* Element i of an array of objects, or NULL after an error naming it. */
+static json_object *obj_at(struct loader *l, json_object *a, size_t i,
+			   const char *what)
+{
+	json_object *o = json_object_array_get_idx(a, i);
+
+	if (!json_object_is_type(o, json_type_object)) {
+		bad(l, "%s %zu is not an object", what, i);
+		return NULL;
+	}
+	return o;
+}
+
 /* Optional string: "" when absent. */
 static const char *opt_str(json_object *o, const char *key)
 {
@@ -131,6 +144,13 @@ static void *grow(void *arr, size_t n, size_t sz)
 
 /* ---- stacks ---- */
 
+static void free_stack(char **st, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(st[i]);
+	free(st);
+}
+
 static int read_stack(struct loader *l, json_object *o, char ***out, size_t *n)
 {
 	bool ok = true;
@@ -148,18 +168,15 @@ static int read_stack(struct loader *l, json_object *o, char ***out, size_t *n)
 	for (size_t i = 0; i < len; i++) {
 		json_object *f = json_object_array_get_idx(a, i);
 
-		if (!json_object_is_type(f, json_type_string))
+		if (!json_object_is_type(f, json_type_string)) {
+			free_stack(*out, *n);
+			*out = NULL;
+			*n = 0;
 			return bad(l, "stack frame %zu is not a string", i);
+		}
 		(*out)[(*n)++] = xstrdup(json_object_get_string(f));
 	}
 	return 0;
-}
-
-static void free_stack(char **st, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(st[i]);
-	free(st);
 }
 
 static bool stack_eq(char **a, size_t na, char **b, size_t nb)
@@ -272,12 +289,12 @@ static int load_hist(struct loader *l, json_object *o)
 	if (json_object_object_get_ex(o, "cgroup_id", &cg))
 		cgroup_id = json_object_get_uint64(cg);
 	for (size_t i = 0; i < json_object_array_length(b); i++) {
-		json_object *e = json_object_array_get_idx(b, i);
+		json_object *e = obj_at(l, b, i, "bucket");
 		uint64_t lo, hi, c;
 		int s;
 
-		if (!json_object_is_type(e, json_type_object))
-			return bad(l, "bucket %zu is not an object", i);
+		if (!e)
+			return -1;
 		lo = u64_field(l, e, "low", &ok);
 		hi = u64_field(l, e, "high", &ok);
 		c = u64_field(l, e, "count", &ok);
@@ -397,11 +414,11 @@ static int load_summary(struct loader *l, json_object *o, struct sgroup_list *sg
 	    load_kvs(l, o, "events", &t->events, &t->nevents))
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(probes); i++) {
-		json_object *p = json_object_array_get_idx(probes, i), *c;
+		json_object *p = obj_at(l, probes, i, "probe"), *c;
 		struct lt_tprobe *tp;
 
-		if (!json_object_is_type(p, json_type_object))
-			return bad(l, "probe %zu is not an object", i);
+		if (!p)
+			return -1;
 		t->probes = grow(t->probes, t->nprobes, sizeof(*t->probes));
 		tp = &t->probes[t->nprobes++];
 		tp->event = xstrdup(str_field(l, p, "event", &ok));
@@ -413,11 +430,11 @@ static int load_summary(struct loader *l, json_object *o, struct sgroup_list *sg
 			return -1;
 	}
 	for (size_t i = 0; i < json_object_array_length(groups); i++) {
-		json_object *g = json_object_array_get_idx(groups, i);
+		json_object *g = obj_at(l, groups, i, "group");
 		struct lt_tgroup *d;
 
-		if (!json_object_is_type(g, json_type_object))
-			return bad(l, "group %zu is not an object", i);
+		if (!g)
+			return -1;
 		sg->g = grow(sg->g, sg->n, sizeof(*sg->g));
 		d = &sg->g[sg->n++];
 		d->kind = xstrdup(str_field(l, g, "kind", &ok));
@@ -571,7 +588,8 @@ int trace_load_stream(FILE *in, const char *name, struct lt_trace *t, char *err,
 	free(line);
 	attach_counts(t, &sg);
 	merge_hists(t);
-	qsort(t->groups, t->ngroups, sizeof(*t->groups), group_cmp);
+	if (t->ngroups)
+		qsort(t->groups, t->ngroups, sizeof(*t->groups), group_cmp);
 	if (!t->streamed)	/* time origin from the summary groups then */
 		for (size_t i = 0; i < t->ngroups; i++)
 			if (!t->first_ns || t->groups[i].first_ns < t->first_ns)
