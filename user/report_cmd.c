@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "html_report.h"
 #include "report_cmd.h"
 #include "setup.h"
@@ -55,6 +56,13 @@ static error_t parse(int key, char *arg, struct argp_state *st)
 	return 0;
 }
 
+static bool is_regular(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st) && S_ISREG(st.st_mode);
+}
+
 int report_cmd(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse, "TRACE.jsonl [AFTER.jsonl]",
@@ -94,7 +102,9 @@ int report_cmd(int argc, char **argv)
 	if (bad) {
 		lt_err("report: writing %s failed: %s", a.output ? a.output : "stdout",
 		       strerror(errno));
-		if (out != stdout)
+		/* A half-written page must not pass for a report; but only a
+		 * regular file is ours to remove (-o /dev/full is not). */
+		if (out != stdout && is_regular(a.output))
 			unlink(a.output);
 		rc = 2;
 	}

@@ -532,15 +532,14 @@ static int load_line(struct loader *l, const char *line, struct sgroup_list *sg)
 	jerr = json_tokener_get_error(tok);
 	if (!o || jerr != json_tokener_success ||
 	    !blank(line + json_tokener_get_parse_end(tok))) {
-		rc = bad(l, "not a JSON object (%s); expected the output of "
-			 "lazytrace -j", jerr == json_tokener_success ?
-			 "trailing characters" : jerr == json_tokener_continue ?
-			 "cut short" : json_tokener_error_desc(jerr));
+		rc = bad(l, "not JSON (%s); expected lazytrace -j output",
+			 jerr == json_tokener_success ? "trailing characters" :
+			 jerr == json_tokener_continue ? "cut short" :
+			 json_tokener_error_desc(jerr));
 	} else if (!json_object_is_type(o, json_type_object) ||
 		   !json_object_object_get_ex(o, "type", &type) ||
 		   !json_object_is_type(type, json_type_string)) {
-		rc = bad(l, "a record without a \"type\"; expected the output "
-			 "of lazytrace -j");
+		rc = bad(l, "no \"type\"; expected lazytrace -j output");
 	} else {
 		const char *ty = json_object_get_string(type);
 
@@ -573,7 +572,7 @@ int trace_load_stream(FILE *in, const char *name, struct lt_trace *t, char *err,
 	while (!rc && (len = getline(&line, &cap, in)) >= 0) {
 		l.line++;
 		if ((size_t)len != strlen(line))
-			rc = bad(&l, "a NUL byte; expected the output of lazytrace -j");
+			rc = bad(&l, "a NUL byte; expected lazytrace -j output");
 		else if (!blank(line))
 			rc = load_line(&l, line, &sg);
 	}
@@ -581,8 +580,8 @@ int trace_load_stream(FILE *in, const char *name, struct lt_trace *t, char *err,
 	if (!rc && ferror(in))
 		rc = bad(&l, "read error: %s", strerror(errno));
 	if (!rc && !t->records) {
-		snprintf(err, errlen, "%s: no lazytrace records; expected the "
-			 "output of lazytrace -j", name);
+		snprintf(err, errlen, "%s: no records; expected lazytrace -j "
+			 "output", name);
 		rc = -1;
 	}
 	free(line);

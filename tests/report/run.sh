@@ -123,14 +123,22 @@ bad() {	# bad NAME WANT_REGEX ARGS...
 	check "$name: no report written" [ ! -e "$T/bad.html" ]
 }
 { head -40 $SID; head -c 100 <(sed -n 41p $SID); echo; tail -n +42 $SID; } >"$T/cut.jsonl"
-bad "line cut short" "cut.jsonl:41: not a JSON object \(cut short\)" "$T/cut.jsonl"
+bad "line cut short" "cut.jsonl:41: not JSON \(cut short\)" "$T/cut.jsonl"
 { head -3 $SID; echo 'lazytrace: tracing with 9 probes'; } >"$T/text.jsonl"
-bad "text output instead of JSON" "text.jsonl:4: not a JSON object.*lazytrace -j" "$T/text.jsonl"
+bad "text output instead of JSON" "text.jsonl:4: not JSON.*lazytrace -j output" "$T/text.jsonl"
 sed '0,/"low":4,"high":7/s//"low":4,"high":9/' $SID >"$T/bucket.jsonl"
 bad "a bucket that is not log2" "bucket.jsonl:[0-9]+: bucket \[4, 9\]" "$T/bucket.jsonl"
 : >"$T/empty.jsonl"
-bad "empty file" "empty.jsonl: no lazytrace records" "$T/empty.jsonl"
+bad "empty file" "empty.jsonl: no records" "$T/empty.jsonl"
 bad "missing file" "cannot open $T/nope.jsonl" "$T/nope.jsonl"
 bad "three traces" "at most two traces" $SID $SID $SID
-bad "no trace" "which trace" 
+bad "no trace" "which trace"
+# A write error exits 2 and removes only what is a regular file: through a
+# symlink to /dev/full, so a regression deletes the link, not the device.
+ln -s /dev/full "$T/full.html"
+$LT report $SID -o "$T/full.html" 2>"$T/full.err"
+check "write error (/dev/full): exit 2" [ $? -eq 2 ]
+check "write error: one line saying so" \
+	eval '[ "$(wc -l <"$T/full.err")" -eq 1 ] && grep -q "writing .*full.html failed" "$T/full.err"'
+check "write error: a device is not removed" [ -L "$T/full.html" ]
 finish

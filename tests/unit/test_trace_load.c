@@ -178,14 +178,14 @@ static void test_groups(void **state)
 static void test_malformed(void **state)
 {
 	(void)state;
-	load_fails("", "t.jsonl: no lazytrace records");
-	load_fails("\n\n", "t.jsonl: no lazytrace records");
-	load_fails("{\"type\":\"summary\"", "t.jsonl:1: not a JSON object (cut short)");
-	load_fails(FINDING("w", 1, "") "not json\n", "t.jsonl:2: not a JSON object");
+	load_fails("", "t.jsonl: no records");
+	load_fails("\n\n", "t.jsonl: no records");
+	load_fails("{\"type\":\"summary\"", "t.jsonl:1: not JSON (cut short)");
+	load_fails(FINDING("w", 1, "") "not json\n", "t.jsonl:2: not JSON");
 	load_fails(FINDING("w", 1, "") "{\"type\":\"finding\"} x\n",
-		   "t.jsonl:2: not a JSON object (trailing");
-	load_fails("[1,2]\n", "t.jsonl:1: a record without a \"type\"");
-	load_fails("{\"kind\":\"x\"}\n", "t.jsonl:1: a record without a \"type\"");
+		   "t.jsonl:2: not JSON (trailing");
+	load_fails("[1,2]\n", "t.jsonl:1: no \"type\"");
+	load_fails("{\"kind\":\"x\"}\n", "t.jsonl:1: no \"type\"");
 	load_fails("\n" FINDING("w", -5, ""), "t.jsonl:2: \"ts_ns\" is negative");
 	load_fails("{\"type\":\"finding\",\"kind\":\"a\",\"ts_ns\":1,\"stack\":[1]}\n",
 		   "t.jsonl:1: stack frame 0 is not a string");
