@@ -94,12 +94,14 @@ static uint64_t findings_total(const struct lt_trace *t)
 	return c;
 }
 
-static void no_summary(FILE *out)
+/* Without the summary only the streamed records are known. */
+static void no_summary(FILE *out, const struct lt_trace *t)
 {
-	fputs("<p class=\"warn\">No summary record: the trace was cut short "
-	      "(lazytrace killed before it ended?). Kernel, probe plan and exact "
-	      "in-kernel counts are unknown; counts below are the streamed "
-	      "records only.</p>\n", out);
+	fprintf(out, "<p class=\"warn\">No summary record: the trace was cut "
+		"short (lazytrace killed before it ended?). %sExact in-kernel "
+		"counts are unknown: counts below are the streamed records only."
+		"</p>\n", t->has_plan ? "" : "No plan record either: kernel and "
+		"probe plan are unknown. ");
 }
 
 static void overview(FILE *out, const struct lt_trace *t, int n, int i)
@@ -110,9 +112,9 @@ static void overview(FILE *out, const struct lt_trace *t, int n, int i)
 	tag(out, n, i);
 	html_elem(out, "span", "mono", t->path);
 	if (!t->has_summary)
-		no_summary(out);
+		no_summary(out, t);
 	fputs("<table class=\"kv\">\n", out);
-	if (t->has_summary) {
+	if (t->has_plan) {
 		kv_row(out, "kernel", t->kernel);
 		kv_row(out, "rules", t->rules);
 		snprintf(buf, sizeof(buf), "%s (cross-check: %s)", t->state_source,
@@ -208,9 +210,9 @@ static void plan(FILE *out, const struct lt_trace *t, int n, int i)
 {
 	fputs("<div class=\"card\">", out);
 	tag(out, n, i);
-	if (!t->has_summary) {
-		no_summary(out);
-		fputs("</div>\n", out);
+	if (!t->has_plan) {
+		fputs("<p class=\"off\">Unknown: the trace has no plan or "
+		      "summary record.</p></div>\n", out);
 		return;
 	}
 	fputs("<table><tr><th>event</th><th>method</th><th>symbol</th>"
@@ -227,8 +229,11 @@ static void plan(FILE *out, const struct lt_trace *t, int n, int i)
 		html_esc(out, pr->symbol);
 		if (pr->copies > 1)
 			fprintf(out, " (%d copies)", pr->copies);
-		fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td></tr>\n",
-			kv_get(t->events, t->nevents, pr->event));
+		if (t->has_summary)
+			fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td></tr>\n",
+				kv_get(t->events, t->nevents, pr->event));
+		else
+			fputs("</td><td class=\"n off\">?</td></tr>\n", out);
 	}
 	fputs("</table></div>\n", out);
 }
@@ -241,7 +246,7 @@ static const char *why_empty(const struct lt_trace *t, int id)
 
 	if (t->hist_seen[id])
 		return "0 samples recorded";
-	if (id == LT_H_DEPTH && t->has_summary && !strcmp(t->state_source, "none"))
+	if (id == LT_H_DEPTH && t->has_plan && !strcmp(t->state_source, "none"))
 		return "no lazy-state source on this kernel: depth unknown";
 	if (id == LT_H_SECTION_SPAN && en && lv &&
 	    (!strcmp(en->method, "-") || !strcmp(lv->method, "-")))
@@ -354,7 +359,7 @@ static void findings(FILE *out, const struct lt_trace *t, int n, int i)
 	if (!t->ngroups) {
 		fputs("<p>No findings.", out);
 		/* Say so rather than let "none" read as "clean". */
-		if (t->has_summary && !strcmp(t->state_source, "none"))
+		if (t->has_plan && !strcmp(t->state_source, "none"))
 			fputs(" This kernel has no lazy-state source: findings "
 			      "that need to know whether a section is open cannot "
 			      "be raised here (docs/STATE.md).", out);
@@ -362,7 +367,8 @@ static void findings(FILE *out, const struct lt_trace *t, int n, int i)
 		return;
 	}
 	if (!t->has_summary)
-		no_summary(out);
+		fputs("<p class=\"warn\">No summary record: the exact count of "
+		      "each group is unknown (?).</p>\n", out);
 	fputs("<table class=\"findings\"><tr><th>kind</th><th class=\"n\">count"
 	      "</th><th class=\"n\">streamed</th><th class=\"n\">first seen</th>"
 	      "<th class=\"n\">last seen</th><th>comms</th><th>stack "
@@ -407,9 +413,9 @@ static void findings(FILE *out, const struct lt_trace *t, int n, int i)
 		      "in-kernel figure; first and last seen come from the streamed "
 		      "ones, or from the kernel's aggregation when none was "
 		      "streamed.</p>\n", out);
-	fputs("<p class=\"note\">Grouped by kind and stack. Count: exact, from "
-	      "the in-kernel aggregation (summary record); times are relative to "
-	      "the first finding.</p></div>\n", out);
+	fprintf(out, "<p class=\"note\">Grouped by kind and stack. %stimes are "
+		"relative to the first finding.</p></div>\n", t->has_summary ?
+		"Count: exact, from the in-kernel aggregation (summary record); " : "");
 }
 
 static uint64_t comm_weight(const struct lt_tcomm *c)
@@ -488,10 +494,10 @@ void html_report_write(FILE *out, const struct lt_trace *const *t, int n)
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
 	      "'none'; style-src 'unsafe-inline'\">\n<title>", out);
 	fputs("lazytrace report: ", out);
-	html_esc(out, t[0]->has_summary ? t[0]->kernel : t[0]->path);
+	html_esc(out, t[0]->has_plan ? t[0]->kernel : t[0]->path);
 	if (n == 2) {
 		fputs(" vs ", out);
-		html_esc(out, t[1]->has_summary ? t[1]->kernel : t[1]->path);
+		html_esc(out, t[1]->has_plan ? t[1]->kernel : t[1]->path);
 	}
 	fprintf(out, "</title>\n<style>\n%s</style></head><body><main>\n", html_style);
 	fputs("<header><h1>lazytrace report</h1><div class=\"sub\">", out);

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include "attach.h"
 #include "lazytrace.skel.h"
+#include "plan_json.h"
 #include "plan_print.h"
 #include "report.h"
 #include "report_cmd.h"
@@ -134,6 +135,7 @@ int main(int argc, char **argv)
 		rc = attach_all(&s);
 	if (!rc) {
 		setup_reload_ksyms(&s);
+		plan_json_print(&s);
 		rc = poll_loop(&s);
 	}
 	if (!rc)

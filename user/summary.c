@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include "lazytrace.skel.h"
 #include "map_rows.h"
+#include "plan_json.h"
 #include "summary.h"
 #include "symbolize.h"
 
@@ -95,25 +96,6 @@ static size_t stack_of(struct lt_session *s, int id, __u64 *frames)
 	return n;
 }
 
-static json_object *probes_json(struct lt_session *s)
-{
-	json_object *a = json_object_new_array();
-
-	for (int e = 0; e < LT_EV_MAX; e++) {
-		const struct lt_choice *ch = &s->plan.ev[e];
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "event", json_object_new_string(event_name(e)));
-		json_object_object_add(o, "method",
-				       json_object_new_string(method_name(ch->method)));
-		json_object_object_add(o, "symbol", json_object_new_string(
-			ch->cand ? ch->cand->symbol : ""));
-		json_object_object_add(o, "copies", json_object_new_int(ch->ncopies));
-		json_object_array_add(a, o);
-	}
-	return a;
-}
-
 static void print_json(struct lt_session *s, const struct lt_summary *sum)
 {
 	json_object *o = json_object_new_object(), *f = json_object_new_object();
@@ -167,7 +149,7 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 	json_object_object_add(o, "gathers_ranged",
 			       json_object_new_uint64(sum->stats[LT_ST_GATHER_PARTIAL]));
 	json_object_object_add(o, "events", ev);
-	json_object_object_add(o, "probes", probes_json(s));
+	json_object_object_add(o, "probes", plan_probes_json(s));
 	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 }

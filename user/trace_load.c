@@ -349,27 +349,73 @@ static int load_kvs(struct loader *l, json_object *o, const char *key,
 	return 0;
 }
 
-static void free_summary(struct lt_trace *t)
+/* What the plan record and the summary both carry. */
+static void free_header(struct lt_trace *t)
 {
 	free(t->kernel);
 	free(t->rules);
 	free(t->state_source);
 	free(t->state_crosscheck);
-	for (size_t i = 0; i < t->nkinds; i++)
-		free(t->kinds[i].name);
-	for (size_t i = 0; i < t->nevents; i++)
-		free(t->events[i].name);
 	for (size_t i = 0; i < t->nprobes; i++) {
 		free(t->probes[i].event);
 		free(t->probes[i].method);
 		free(t->probes[i].symbol);
 	}
+	free(t->probes);
+	t->kernel = t->rules = t->state_source = t->state_crosscheck = NULL;
+	t->probes = NULL;
+	t->nprobes = 0;
+}
+
+static void free_summary(struct lt_trace *t)
+{
+	free_header(t);
+	for (size_t i = 0; i < t->nkinds; i++)
+		free(t->kinds[i].name);
+	for (size_t i = 0; i < t->nevents; i++)
+		free(t->events[i].name);
 	free(t->kinds);
 	free(t->events);
-	free(t->probes);
 	t->kinds = t->events = NULL;
-	t->probes = NULL;
-	t->nkinds = t->nevents = t->nprobes = 0;
+	t->nkinds = t->nevents = 0;
+}
+
+/* Kernel, rules, state sources and probes, from a plan or summary record. */
+static int load_header(struct loader *l, json_object *o)
+{
+	struct lt_trace *t = l->t;
+	bool ok = true;
+	json_object *probes = field(l, o, "probes", json_type_array, &ok);
+
+	if (!ok)
+		return -1;
+	free_header(t);
+	t->has_plan = true;
+	t->kernel = xstrdup(str_field(l, o, "kernel", &ok));
+	t->rules = xstrdup(opt_str(o, "rules"));
+	t->state_source = xstrdup(str_field(l, o, "state_source", &ok));
+	t->state_crosscheck = xstrdup(opt_str(o, "state_crosscheck"));
+	for (size_t i = 0; ok && i < json_object_array_length(probes); i++) {
+		json_object *p = obj_at(l, probes, i, "probe"), *c;
+		struct lt_tprobe *tp;
+
+		if (!p)
+			return -1;
+		t->probes = grow(t->probes, t->nprobes, sizeof(*t->probes));
+		tp = &t->probes[t->nprobes++];
+		tp->event = xstrdup(str_field(l, p, "event", &ok));
+		tp->method = xstrdup(str_field(l, p, "method", &ok));
+		tp->symbol = xstrdup(opt_str(p, "symbol"));
+		if (json_object_object_get_ex(p, "copies", &c))
+			tp->copies = json_object_get_int(c);
+	}
+	return ok ? 0 : -1;
+}
+
+/* The plan record comes first; the summary's copy of it wins. */
+static int load_plan(struct loader *l, json_object *o)
+{
+	return l->t->has_summary ? 0 : load_header(l, o);
 }
 
 /* Summary groups go to t->groups after every finding is in (attach_counts). */
@@ -383,7 +429,6 @@ static int load_summary(struct loader *l, json_object *o, struct sgroup_list *sg
 	struct lt_trace *t = l->t;
 	bool ok = true;
 	json_object *groups = field(l, o, "groups", json_type_array, &ok);
-	json_object *probes = field(l, o, "probes", json_type_array, &ok);
 
 	if (!ok)
 		return -1;
@@ -396,15 +441,10 @@ static int load_summary(struct loader *l, json_object *o, struct sgroup_list *sg
 	}
 	sg->n = 0;
 	t->has_summary = true;
-	t->kernel = xstrdup(str_field(l, o, "kernel", &ok));
-	t->rules = xstrdup(opt_str(o, "rules"));
-	t->state_source = xstrdup(str_field(l, o, "state_source", &ok));
-	t->state_crosscheck = xstrdup(opt_str(o, "state_crosscheck"));
+	if (load_header(l, o))
+		return -1;
 	t->sum_streamed = u64_field(l, o, "streamed", &ok);
 	t->dropped = u64_field(l, o, "dropped", &ok);
-	if (!ok)
-		return -1;
-	/* Counters a consumer can live without. */
 	t->aggregation_full = u64_field(l, o, "aggregation_full", &ok);
 	t->stacks_lost = u64_field(l, o, "stacks_lost", &ok);
 	t->irq_skipped = u64_field(l, o, "irq_skipped", &ok);
@@ -413,22 +453,6 @@ static int load_summary(struct loader *l, json_object *o, struct sgroup_list *sg
 	if (!ok || load_kvs(l, o, "findings", &t->kinds, &t->nkinds) ||
 	    load_kvs(l, o, "events", &t->events, &t->nevents))
 		return -1;
-	for (size_t i = 0; i < json_object_array_length(probes); i++) {
-		json_object *p = obj_at(l, probes, i, "probe"), *c;
-		struct lt_tprobe *tp;
-
-		if (!p)
-			return -1;
-		t->probes = grow(t->probes, t->nprobes, sizeof(*t->probes));
-		tp = &t->probes[t->nprobes++];
-		tp->event = xstrdup(str_field(l, p, "event", &ok));
-		tp->method = xstrdup(str_field(l, p, "method", &ok));
-		tp->symbol = xstrdup(opt_str(p, "symbol"));
-		if (json_object_object_get_ex(p, "copies", &c))
-			tp->copies = json_object_get_int(c);
-		if (!ok)
-			return -1;
-	}
 	for (size_t i = 0; i < json_object_array_length(groups); i++) {
 		json_object *g = obj_at(l, groups, i, "group");
 		struct lt_tgroup *d;
@@ -550,6 +574,8 @@ static int load_line(struct loader *l, const char *line, struct sgroup_list *sg)
 			rc = load_hist(l, o);
 		else if (!strcmp(ty, "summary"))
 			rc = load_summary(l, o, sg);
+		else if (!strcmp(ty, "plan"))
+			rc = load_plan(l, o);
 		/* other types: docs/JSON.md says to ignore them */
 	}
 	json_object_put(o);

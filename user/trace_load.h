@@ -56,6 +56,7 @@ struct lt_trace {
 	size_t ncomms;
 	uint64_t streamed, first_ns, last_ns;
 
+	bool has_plan;		/* kernel..probes: from a plan or summary record */
 	bool has_summary;
 	char *kernel, *rules, *state_source, *state_crosscheck;
 	uint64_t sum_streamed, dropped, aggregation_full, stacks_lost;

@@ -82,6 +82,15 @@ check "comparison screenshot has blue and orange bars" \
 check "comparison DOM matches both JSON files" \
 	python3 tests/report/check_dom.py "$T/two.dom" $OLD $SID
 
+# ---- a trace cut short: no summary, the plan record still names it ----
+grep -v '"type":"summary"' $SID >"$T/nosum.jsonl"
+$LT report "$T/nosum.jsonl" -o "$T/nosum.html"
+check "report of a trace without its summary exits 0" [ $? -eq 0 ]
+check "it says the summary is missing" grep -q "No summary record" "$T/nosum.html"
+check "it still names the kernel and plan (plan record)" eval \
+	'grep -q "7.2.13+deb14-cloud-amd64" "$T/nosum.html" &&
+	 grep -q "__alloc_frozen_pages_noprof" "$T/nosum.html"'
+
 # ---- hostile strings stay text, in a real browser ----
 python3 - $SID >"$T/evil.jsonl" <<'EOF'
 import json, sys

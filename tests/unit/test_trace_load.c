@@ -175,6 +175,49 @@ static void test_groups(void **state)
 	trace_free(&t);
 }
 
+#define PLAN(kernel) \
+	"{\"type\":\"plan\",\"kernel\":\"" kernel "\",\"rules\":\"7.0\"," \
+	"\"state_source\":\"task_counters\",\"state_crosscheck\":\"none\"," \
+	"\"probes\":[{\"event\":\"page_alloc\",\"method\":\"fentry\"," \
+	"\"symbol\":\"a\",\"copies\":1}]}\n"
+
+/* The plan record names kernel and probes of a trace cut short; a summary,
+ * which comes last, has the final word. */
+static void test_plan(void **state)
+{
+	static const char cut[] = PLAN("7.2.1") FINDING("w", 10, "\"f\"");
+	static const char whole[] = PLAN("7.2.1")
+	"{\"type\":\"summary\",\"kernel\":\"7.2.2\",\"state_source\":\"none\","
+	"\"findings\":{},\"groups\":[],\"streamed\":0,\"dropped\":0,"
+	"\"aggregation_full\":0,\"stacks_lost\":0,\"irq_skipped\":0,"
+	"\"gathers_fullmm\":0,\"gathers_ranged\":0,\"events\":{},\"probes\":[]}\n"
+	PLAN("7.2.3");
+	struct lt_trace t;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(load(cut, &t, err, sizeof(err)), 0);
+	assert_true(t.has_plan);
+	assert_false(t.has_summary);
+	assert_string_equal(t.kernel, "7.2.1");
+	assert_string_equal(t.state_source, "task_counters");
+	assert_int_equal(t.nprobes, 1);
+	assert_string_equal(t.probes[0].method, "fentry");
+	assert_int_equal(t.ngroups, 1);
+	assert_false(t.groups[0].has_counted);
+	trace_free(&t);
+	assert_int_equal(load(whole, &t, err, sizeof(err)), 0);
+	assert_true(t.has_summary);
+	assert_string_equal(t.kernel, "7.2.2");
+	assert_string_equal(t.state_source, "none");
+	assert_int_equal(t.nprobes, 0);
+	trace_free(&t);
+	load_fails("{\"type\":\"plan\",\"kernel\":\"k\",\"probes\":[]}\n",
+		   "t.jsonl:1: \"state_source\" missing or not string");
+	load_fails("{\"type\":\"plan\",\"kernel\":\"k\",\"state_source\":\"x\","
+		   "\"probes\":[7]}\n", "t.jsonl:1: probe 0 is not an object");
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
@@ -219,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_hist_id),
 		cmocka_unit_test(test_hists),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_open_error),
 	};

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <json-c/json.h>
+#include "plan_json.h"
+
+json_object *plan_probes_json(struct lt_session *s)
+{
+	json_object *a = json_object_new_array();
+
+	for (int e = 0; e < LT_EV_MAX; e++) {
+		const struct lt_choice *ch = &s->plan.ev[e];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "event", json_object_new_string(event_name(e)));
+		json_object_object_add(o, "method",
+				       json_object_new_string(method_name(ch->method)));
+		json_object_object_add(o, "symbol", json_object_new_string(
+			ch->cand ? ch->cand->symbol : ""));
+		json_object_object_add(o, "copies", json_object_new_int(ch->ncopies));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+void plan_json_print(struct lt_session *s)
+{
+	json_object *o;
+
+	if (!s->cfg.json)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string("plan"));
+	json_object_object_add(o, "kernel", json_object_new_string(s->ki.release));
+	json_object_object_add(o, "rules", json_object_new_string(lt_rulesets[s->rules].name));
+	json_object_object_add(o, "state_source",
+			       json_object_new_string(state_src_name(s->sp.primary)));
+	json_object_object_add(o, "state_crosscheck",
+			       json_object_new_string(state_src_name(s->sp.secondary)));
+	json_object_object_add(o, "probes", plan_probes_json(s));
+	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
