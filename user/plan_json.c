@@ -22,6 +22,16 @@ json_object *plan_probes_json(struct lt_session *s)
 	return a;
 }
 
+void plan_json_fields(struct lt_session *s, json_object *o)
+{
+	json_object_object_add(o, "kernel", json_object_new_string(s->ki.release));
+	json_object_object_add(o, "rules", json_object_new_string(lt_rulesets[s->rules].name));
+	json_object_object_add(o, "state_source",
+			       json_object_new_string(state_src_name(s->sp.primary)));
+	json_object_object_add(o, "state_crosscheck",
+			       json_object_new_string(state_src_name(s->sp.secondary)));
+}
+
 void plan_json_print(struct lt_session *s)
 {
 	json_object *o;
@@ -30,12 +40,7 @@ void plan_json_print(struct lt_session *s)
 		return;
 	o = json_object_new_object();
 	json_object_object_add(o, "type", json_object_new_string("plan"));
-	json_object_object_add(o, "kernel", json_object_new_string(s->ki.release));
-	json_object_object_add(o, "rules", json_object_new_string(lt_rulesets[s->rules].name));
-	json_object_object_add(o, "state_source",
-			       json_object_new_string(state_src_name(s->sp.primary)));
-	json_object_object_add(o, "state_crosscheck",
-			       json_object_new_string(state_src_name(s->sp.secondary)));
+	plan_json_fields(s, o);
 	json_object_object_add(o, "probes", plan_probes_json(s));
 	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);

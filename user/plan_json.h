@@ -8,6 +8,8 @@
 
 /* [{"event", "method", "symbol", "copies"}, ...] for every logical event. */
 json_object *plan_probes_json(struct lt_session *s);
+/* kernel, rules, state_source, state_crosscheck: plan and summary records. */
+void plan_json_fields(struct lt_session *s, json_object *o);
 /*
  * With -j, one "plan" record (kernel, rules, state sources, probes) before
  * any finding: a trace cut short still says what it traced and where.

@@ -128,12 +128,7 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 		json_object_array_add(g, r);
 	}
 	json_object_object_add(o, "type", json_object_new_string("summary"));
-	json_object_object_add(o, "kernel", json_object_new_string(s->ki.release));
-	json_object_object_add(o, "rules", json_object_new_string(lt_rulesets[s->rules].name));
-	json_object_object_add(o, "state_source",
-			       json_object_new_string(state_src_name(s->sp.primary)));
-	json_object_object_add(o, "state_crosscheck",
-			       json_object_new_string(state_src_name(s->sp.secondary)));
+	plan_json_fields(s, o);
 	json_object_object_add(o, "findings", f);
 	json_object_object_add(o, "groups", g);
 	json_object_object_add(o, "streamed", json_object_new_uint64(s->streamed));
