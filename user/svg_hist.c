@@ -60,13 +60,15 @@ unsigned long long svg_tick_step(unsigned long long ymax, int max_ticks)
 	}
 }
 
-static void frame_open(FILE *out, const char *name, int trace)
+/* top: the y axis' top count (data-ymax), 0 for a chart without one. */
+static void frame_open(FILE *out, const char *name, int trace,
+		       unsigned long long top)
 {
 	fprintf(out, "<svg class=\"hist\" xmlns=\"http://www.w3.org/2000/svg\" "
 		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
 		"data-chart=\"", W, H, W, H);
 	html_esc(out, name);
-	fprintf(out, "\" data-trace=\"%d\">\n", trace);
+	fprintf(out, "\" data-trace=\"%d\" data-ymax=\"%llu\">\n", trace, top);
 }
 
 static void y_axis(FILE *out, unsigned long long top, unsigned long long step)
@@ -117,7 +119,7 @@ void svg_hist_draw(FILE *out, const struct svg_hist *h)
 	x_labels(h, n, every, label);
 	if (!top)
 		top = step;
-	frame_open(out, h->name, h->trace);
+	frame_open(out, h->name, h->trace, top);
 	y_axis(out, top, step);
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int s = h->first + i;
@@ -171,7 +173,7 @@ void svg_hist_draw(FILE *out, const struct svg_hist *h)
 
 void svg_no_data(FILE *out, const char *name, int trace, const char *why)
 {
-	frame_open(out, name, trace);
+	frame_open(out, name, trace, 0);
 	fprintf(out, "<rect class=\"nodata\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
 		"<text class=\"nodata\" x=\"%d\" y=\"%d\">no data</text>"
 		"<text class=\"why\" x=\"%d\" y=\"%d\">", ML, MT, PW, PH,

@@ -144,6 +144,9 @@ def check_bars(c, dom, i, name, want):
     # Heights proportional to counts: the tallest bar sets the scale, the
     # others are within the 0.1 px the SVG is written with; bars under
     # 1.5 px are drawn 1.5 px so that they stay visible.
+    top = int(chart[0]["attrs"]["data-ymax"]) if chart else 0
+    c.check(top >= max(nonzero.values()),
+            "trace %d %s: y axis tops at %d, under the tallest bar" % (i, name, top))
     tall = max(bars, key=lambda b: int(b["data-count"]))
     scale = float(tall["height"]) / int(tall["data-count"])
     off = [(b["data-low"], b["height"]) for b in bars
@@ -203,6 +206,26 @@ def check_trace(c, dom, i, path):
                 "trace %d: top comm %s is not the busiest" % (i, shown[:1]))
 
 
+def check_shared_scale(c, dom, paths):
+    """Before and after share a y axis where they counted the same scope."""
+    scopes = []
+    for p in paths:
+        sc = {}
+        for line in open(p):
+            r = json.loads(line) if line.strip() else {}
+            if r.get("type") == "histogram":
+                sc[r["name"]] = r["scope"]
+        scopes.append(sc)
+    for name in HISTS:
+        tops = [s["attrs"].get("data-ymax") for s in dom.charts
+                if s["attrs"].get("data-chart") == name]
+        if len(tops) != 2 or "0" in tops or name not in scopes[0] or name not in scopes[1]:
+            continue
+        same = scopes[0][name] == scopes[1][name]
+        c.check((tops[0] == tops[1]) == same,
+                "%s: y axes %s for scopes %s/%s" % (name, tops, scopes[0][name], scopes[1][name]))
+
+
 def main():
     dom = Dom()
     dom.feed(open(sys.argv[1], errors="replace").read())
@@ -214,6 +237,8 @@ def main():
     c.check(dom.tags["img"] == 0 and dom.tags["link"] == 0, "the page loads resources")
     for i, path in enumerate(traces):
         check_trace(c, dom, i, path)
+    if len(traces) == 2:
+        check_shared_scale(c, dom, traces)
     print("check_dom: %d checks passed, %d failed (%d bars, %d finding rows)" % (
         c.passed, c.failed, len(dom.bars), len(dom.frows)))
     sys.exit(1 if c.failed else 0)

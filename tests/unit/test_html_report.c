@@ -166,6 +166,50 @@ static void test_page_injection(void **state)
 	free(s);
 }
 
+/* Ring-buffer drops: the exact count shows, the row is starred, the page
+ * says why; without a summary the count is unknown, not the streamed one. */
+static void test_page_counts(void **state)
+{
+	static const char finding[] =
+	"{\"type\":\"finding\",\"kind\":\"alloc_in_lazy\",\"severity\":\"info\","
+	"\"ts_ns\":5,\"comm\":\"w\",\"event\":\"page_alloc\",\"stack\":[\"f\"]}\n";
+	static const char summary[] =
+	"{\"type\":\"summary\",\"kernel\":\"7.2\",\"state_source\":\"task_counters\","
+	"\"findings\":{\"alloc_in_lazy\":9},\"groups\":[{\"kind\":\"alloc_in_lazy\","
+	"\"severity\":\"info\",\"event\":\"page_alloc\",\"count\":9,\"first_ns\":1,"
+	"\"last_ns\":9,\"stack\":[\"f\",\"g\"]}],\"streamed\":1,\"dropped\":8,"
+	"\"aggregation_full\":0,\"stacks_lost\":0,\"irq_skipped\":0,"
+	"\"gathers_fullmm\":0,\"gathers_ranged\":0,\"events\":{},\"probes\":[]}\n";
+	char text[2048], err[256], *s;
+	const struct lt_trace *tp[1];
+	struct lt_trace t;
+	FILE *f;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s%s", finding, summary);
+	f = fmemopen(text, strlen(text), "r");
+	assert_int_equal(trace_load_stream(f, "d.jsonl", &t, err, sizeof(err)), 0);
+	fclose(f);
+	tp[0] = &t;
+	CAPTURE(s, html_report_write(out, tp, 1));
+	assert_non_null(strstr(s, "data-count=\"9\" data-streamed=\"1\""));
+	assert_non_null(strstr(s, ">1 *</td>"));
+	assert_non_null(strstr(s, "Fewer findings were streamed than the kernel counted"));
+	assert_null(strstr(s, "No summary record"));
+	free(s);
+	trace_free(&t);
+
+	f = fmemopen((void *)finding, strlen(finding), "r");
+	assert_int_equal(trace_load_stream(f, "d.jsonl", &t, err, sizeof(err)), 0);
+	fclose(f);
+	CAPTURE(s, html_report_write(out, tp, 1));
+	assert_non_null(strstr(s, "No summary record"));
+	assert_non_null(strstr(s, "<td class=\"n off\">?</td>"));
+	assert_null(strstr(s, "Fewer findings were streamed"));
+	free(s);
+	trace_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_tick_step),
 		cmocka_unit_test(test_bars),
 		cmocka_unit_test(test_page_injection),
+		cmocka_unit_test(test_page_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
