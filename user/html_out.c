@@ -1,6 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "html_out.h"
 
+static const char *label(int n, int i)
+{
+	return n == 1 ? "trace" : i ? "after" : "before";
+}
+
+void html_trace_tag(FILE *out, int n, int i)
+{
+	fprintf(out, "<span class=\"tag t%d\">%s</span>", i, label(n, i));
+}
+
 void html_esc(FILE *out, const char *s)
 {
 	for (; *s; s++) {

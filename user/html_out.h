@@ -14,5 +14,7 @@
 void html_esc(FILE *out, const char *s);
 /* <tag class="cls">escaped text</tag>; cls may be NULL. */
 void html_elem(FILE *out, const char *tag, const char *cls, const char *text);
+/* The badge of trace i of n: "trace", or "before" / "after". */
+void html_trace_tag(FILE *out, int n, int i);
 
 #endif
