@@ -25,14 +25,18 @@ endif
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 USER_CFLAGS := $(CFLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf
-LIBS := -lbpf -lelf -lz -lzstd -ljson-c
+LIBS := -lbpf -lelf -lz -lzstd -ljson-c -lcap
 LDFLAGS_STATIC := -static
 
 BPF_SRC := bpf/lazytrace.bpf.c
 BPF_HDRS := $(wildcard bpf/*.h)
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
-LIB_OBJS := $(filter-out $(OUT)/user/main.o,$(USER_OBJS))
+# libmicrohttpd has no complete static chain in Debian (gnutls needs
+# p11-kit and libunistring, shipped without .a): the static loader (VM
+# initramfs) links http_none.o, the dynamic build/dyn/lazytrace the server.
+HTTP_OBJS := $(OUT)/user/http_server.o $(OUT)/user/http_none.o
+LIB_OBJS := $(filter-out $(OUT)/user/main.o $(HTTP_OBJS),$(USER_OBJS))
 
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -40,6 +44,9 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test
 .PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
 
 all: $(OUT)/lazytrace
+ifneq ($(ARCH),arm64)
+all: $(OUT)/dyn/lazytrace
+endif
 ifeq ($(ARCH),arm64)
 # The arm64 build exists for the arm64 VM test: it ships everything the
 # guest runs.
@@ -58,8 +65,12 @@ $(OUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/lazytrace.h $(OUT)/lazytrace.
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
-$(OUT)/lazytrace: $(USER_OBJS)
+$(OUT)/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_none.o
 	$(CC) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS)
+
+$(OUT)/dyn/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_server.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(LIBS) -lmicrohttpd
 
 # ---- workloads and the independent ground-truth counter (VM tests) ----
 

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <time.h>
 #include <bpf/libbpf.h>
+#include "alerts.h"
 #include "attach.h"
+#include "harden.h"
+#include "http.h"
 #include "lazytrace.skel.h"
 #include "plan_print.h"
 #include "report.h"
@@ -39,8 +42,7 @@ static int on_finding(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct lt_finding))
 		return 0;
-	report_finding(s, data);
-	s->streamed++;
+	alerts_finding(s, data);
 	return 0;
 }
 
@@ -125,16 +127,27 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!rc)
+		rc = http_listen(&s);
+	if (!rc && alerts_init(&s)) {
+		lt_err("out of memory");
+		rc = 2;
+	}
+	if (!rc)
 		rc = attach_open_load(&s);
 	if (!rc)
 		rc = attach_all(&s);
 	if (!rc) {
 		setup_reload_ksyms(&s);
-		rc = poll_loop(&s);
+		/* drop first: the server thread inherits no capability */
+		rc = harden_drop() ?: http_start(&s);
 	}
+	if (!rc)
+		rc = poll_loop(&s);
 	if (!rc)
 		rc = finish(&s);
 out:
+	http_stop(&s);
+	alerts_free(&s);
 	attach_teardown(&s);
 	setup_free(&s);
 	return rc;
