@@ -4,7 +4,9 @@
 #                   (cross: aarch64-linux-gnu-gcc, vmlinux/arm64, libs :arm64)
 #   make deps       install the Debian build and test dependencies
 #   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
-#   make test       unit, host live and VM tests
+#   make test       unit, host live, metrics, install and VM tests
+#   make install    build/dyn/lazytrace, man page, bash completion
+#                   (DESTDIR=, prefix=/usr/local)
 
 ARCH ?= x86
 OUT := build
@@ -42,6 +44,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
+.PHONY: install metrics-test install-test
 
 all: $(OUT)/lazytrace
 ifneq ($(ARCH),arm64)
@@ -126,6 +129,13 @@ host-test: all workloads
 model-test: all models
 	tests/model/run.sh
 
+# A real Prometheus scrapes lazytrace; hostile HTTP; capability drop.
+metrics-test: all workloads models
+	tests/metrics/run.sh
+
+install-test: $(OUT)/dyn/lazytrace
+	tests/install/run.sh
+
 # The x86 tree, then the arm64 cross build for the arm64 VM test.
 arm64:
 	$(MAKE) ARCH=arm64
@@ -133,7 +143,7 @@ arm64:
 vm-test: all workloads arm64
 	tests/vm/run.sh
 
-test: unit-test host-test model-test vm-test
+test: unit-test host-test model-test metrics-test install-test vm-test
 
 deps:
 	scripts/install-deps.sh
@@ -143,6 +153,14 @@ demo: deps all workloads
 
 vmlinux:
 	scripts/gen-vmlinux.sh $(BPF_ARCH)
+
+# The dynamic build: the one with --metrics (see HTTP_OBJS).
+prefix ?= /usr/local
+install: $(OUT)/dyn/lazytrace
+	install -D -m 0755 $< $(DESTDIR)$(prefix)/sbin/lazytrace
+	install -D -m 0644 docs/lazytrace.8 $(DESTDIR)$(prefix)/share/man/man8/lazytrace.8
+	install -D -m 0644 completion/lazytrace.bash \
+		$(DESTDIR)$(prefix)/share/bash-completion/completions/lazytrace
 
 clean:
 	rm -rf build
