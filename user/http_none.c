@@ -11,8 +11,7 @@ int http_listen(struct lt_session *s)
 {
 	if (!s->cfg.metrics_on)
 		return 0;
-	lt_err("--metrics: this static build has no metrics server; "
-	       "use build/dyn/lazytrace (what make install installs)");
+	lt_err("--metrics: not in this static build; use build/dyn/lazytrace");
 	return 2;
 }
 

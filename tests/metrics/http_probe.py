@@ -44,7 +44,7 @@ def get(target, method=b"GET", extra=b""):
                 b"Connection: close\r\n" + extra + CRLF)
 
 
-def slowloris(n=6):
+def slowloris(n=4):
     """n partial requests left hanging, then a full scrape: it must be
     served meanwhile (the listen queue is FIFO, so the server has taken
     the partial ones first), and the server must drop the idlers itself.
