@@ -290,12 +290,15 @@ r = [d for d in s["dedup"] if d["kind"] == "alloc_in_lazy" and d["count"] >= 3]
 sys.exit(not (r and r[0]["first_ns"] < r[0]["last_ns"]))' "$T/m.jsonl"
 
 # ---- --rate-limit: printing is capped, counting is not ----
+# (the static build, the one the VM tests run: it drops capabilities too)
 M7=build/model/lt-model-v7
-$LT --uprobe-target $M7 --rules 7.0 --comm lt-model-v7 --rate-limit 5/s \
-	-j -o "$T/rl.jsonl" 2>"$T/rl.err" &
+build/lazytrace --uprobe-target $M7 --rules 7.0 --comm lt-model-v7 \
+	--rate-limit 5/s -j -o "$T/rl.jsonl" 2>"$T/rl.err" &
 RL=$!
 PIDS+=($RL)
 if wait_for "$T/rl.err" "tracing with" 30; then
+	check "static build: capabilities all dropped while tracing" \
+		caps_zero $RL
 	t0=$(date +%s%N)
 	$M7 concurrency >/dev/null
 	kill -INT $RL
@@ -313,6 +316,26 @@ if wait_for "$T/rl.err" "tracing with" 30; then
 else
 	not_ok "rate limit: lazytrace did not start"
 fi
+
+# ---- the systemd unit's capability set is enough, and each is needed ----
+U=deploy/systemd/lazytrace.service
+set_of() {	# the unit's CapabilityBoundingSet as setpriv caps, minus $1
+	sed -n 's/^CapabilityBoundingSet=//p' $U | tr ' ' '\n' |
+		grep -vx "${1:-none}" | tr 'A-Z' 'a-z' |
+		sed 's/^cap_/+/' | paste -sd,
+}
+with_caps() {	# with_caps CAPS: trace 1 s with exactly CAPS
+	setpriv --bounding-set "-all,$1" $LT --mode tracepoint -d 1 \
+		-o /dev/null 2>"$T/caps.err"
+}
+with_caps "$(set_of)"
+rc=$?
+check "unit's capabilities ($(set_of)): exit 0" [ $rc -eq 0 ]
+check "unit's capabilities: probes attached" grep -q "tracing with" "$T/caps.err"
+for c in CAP_SYSLOG CAP_SYS_ADMIN; do
+	with_caps "$(set_of $c)"
+	check "unit without $c: lazytrace refuses (exit 2)" [ $? -eq 2 ]
+done
 
 # ---- --syslog: findings reach /dev/log with their severity ----
 # daemon.err is <27>, daemon.warning <28>. A journald-owned /dev/log
