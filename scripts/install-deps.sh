@@ -10,8 +10,8 @@ PKGS=(clang-19 bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
 PKGS+=(python3)
 # --metrics (dynamic build only), the privilege drop, and their tests: a
 # real Prometheus scrapes lazytrace (tests/metrics), promtool checks the
-# alert rules, man renders the installed page.
-PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db)
+# alert rules, man renders the installed page, YAML checks deploy/.
+PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db python3-yaml)
 # make ARCH=arm64 (static cross build) and the arm64 VM test. The :arm64
 # -dev packages are Multi-Arch: same, so they co-install with the amd64
 # ones at the same version.

@@ -2,7 +2,8 @@
 # make install into a temporary DESTDIR: the files land where the prefix
 # says, the binary runs, the man page renders without warnings, the
 # completion script sources cleanly and completes options, and the
-# systemd unit in deploy/ verifies against the installed binary.
+# systemd unit in deploy/ verifies against the installed binary; the
+# example Prometheus rules pass promtool.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
@@ -74,4 +75,17 @@ if command -v systemd-analyze >/dev/null; then
 else
 	skip "systemd-analyze not installed"
 fi
+
+# The example alerting rules load, and fire (and stay quiet) as intended.
+R=deploy/prometheus
+promtool check rules $R/lazytrace-alerts.yml >"$T/rules" 2>&1
+rc=$?
+cat "$T/rules"
+check "promtool check rules: alert rules are valid" [ $rc -eq 0 ]
+(cd $R && promtool test rules lazytrace-alerts.test.yml) >"$T/rtest" 2>&1
+rc=$?
+cat "$T/rtest"
+check "promtool test rules: alerts fire as intended" [ $rc -eq 0 ]
+check "the DaemonSet example is valid YAML" python3 -c 'import sys, yaml
+list(yaml.safe_load_all(open(sys.argv[1])))' deploy/kubernetes/daemonset.yaml
 finish
