@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <syslog.h>
-#include <time.h>
 #include "alerts.h"
 #include "dedup.h"
 #include "ratelimit.h"
@@ -18,20 +17,12 @@ struct lt_alerts {
 	struct lt_ratelimit rl;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int alerts_init(struct lt_session *s)
 {
 	s->alerts = calloc(1, sizeof(*s->alerts));
 	if (!s->alerts)
 		return -ENOMEM;
-	ratelimit_init(&s->alerts->rl, s->cfg.rate_limit, now_s());
+	ratelimit_init(&s->alerts->rl, s->cfg.rate_limit, mono_now());
 	/* connect now: /dev/log may be out of reach once privileges drop */
 	if (s->cfg.syslog)
 		openlog("lazytrace", LOG_PID | LOG_NDELAY, LOG_DAEMON);
@@ -81,7 +72,7 @@ void alerts_finding(struct lt_session *s, const struct lt_finding *f)
 			return;
 		}
 	}
-	if (!ratelimit_admit(&a->rl, now_s())) {
+	if (!ratelimit_admit(&a->rl, mono_now())) {
 		add(&s->rate_limited);
 		return;
 	}

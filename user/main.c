@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <bpf/libbpf.h>
 #include "alerts.h"
 #include "attach.h"
@@ -16,6 +15,7 @@
 #include "http.h"
 #include "lazytrace.skel.h"
 #include "plan_print.h"
+#include "ratelimit.h"
 #include "report.h"
 #include "setup.h"
 #include "summary.h"
@@ -26,14 +26,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	exiting = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int on_finding(void *ctx, void *data, size_t size)
@@ -56,7 +48,7 @@ static void announce(struct lt_session *s)
 static int poll_loop(struct lt_session *s)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	double start = now_s(), next = start + s->cfg.interval;
+	double start = mono_now(), next = start + s->cfg.interval;
 	long printed = 0;
 	int err;
 
@@ -78,7 +70,7 @@ static int poll_loop(struct lt_session *s)
 			return 2;
 		}
 		fflush(s->out);
-		t = now_s();
+		t = mono_now();
 		if (s->cfg.interval && t >= next) {
 			report_hists(s, bpf_map__fd(s->skel->maps.lt_hists));
 			next += s->cfg.interval;

@@ -115,18 +115,29 @@ static json_object *probes_json(struct lt_session *s)
 	return a;
 }
 
+/* The frames of a stack id as symbol strings, tracer frames skipped. */
+static json_object *stack_json(struct lt_session *s, int id)
+{
+	json_object *st = json_object_new_array();
+	__u64 frames[LT_MAX_STACK];
+	size_t n = stack_of(s, id, frames);
+	char buf[256];
+
+	for (size_t j = stack_first_frame(s->ks, frames, n); j < n; j++)
+		json_object_array_add(st, json_object_new_string(
+			ksyms_format(s->ks, frames[j], buf, sizeof(buf))));
+	return st;
+}
+
 /* One record per (kind, stack), merged from the exact groups. */
 static json_object *dedup_json(struct lt_session *s, const struct lt_summary *sum)
 {
 	json_object *a = json_object_new_array();
 	struct lt_dedup_rec *r;
 	long n = dedup_groups(sum->groups, sum->ngroups, &r);
-	__u64 frames[LT_MAX_STACK];
-	char buf[256];
 
 	for (long i = 0; i < n; i++) {
-		json_object *o = json_object_new_object(), *st = json_object_new_array();
-		size_t nf = stack_of(s, r[i].stack_id, frames);
+		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "kind", json_object_new_string(kind_name(r[i].kind)));
 		json_object_object_add(o, "severity", json_object_new_string(
@@ -135,10 +146,7 @@ static json_object *dedup_json(struct lt_session *s, const struct lt_summary *su
 		json_object_object_add(o, "count", json_object_new_uint64(r[i].count));
 		json_object_object_add(o, "first_ns", json_object_new_uint64(r[i].first_ns));
 		json_object_object_add(o, "last_ns", json_object_new_uint64(r[i].last_ns));
-		for (size_t j = stack_first_frame(s->ks, frames, nf); j < nf; j++)
-			json_object_array_add(st, json_object_new_string(
-				ksyms_format(s->ks, frames[j], buf, sizeof(buf))));
-		json_object_object_add(o, "stack", st);
+		json_object_object_add(o, "stack", stack_json(s, r[i].stack_id));
 		json_object_array_add(a, o);
 	}
 	free(r);
@@ -149,8 +157,6 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 {
 	json_object *o = json_object_new_object(), *f = json_object_new_object();
 	json_object *ev = json_object_new_object(), *g = json_object_new_array();
-	char buf[256];
-	__u64 frames[LT_MAX_STACK];
 
 	for (int k = 0; k < LT_K_MAX; k++)
 		json_object_object_add(f, kind_name(k), json_object_new_uint64(sum->kind[k]));
@@ -159,8 +165,7 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 				       json_object_new_uint64(sum->stats[e]));
 	for (size_t i = 0; i < sum->ngroups; i++) {
 		const struct lt_group *gr = &sum->groups[i];
-		json_object *r = json_object_new_object(), *st = json_object_new_array();
-		size_t n = stack_of(s, gr->key.stack_id, frames);
+		json_object *r = json_object_new_object();
 
 		json_object_object_add(r, "kind", json_object_new_string(kind_name(gr->key.kind)));
 		json_object_object_add(r, "severity", json_object_new_string(
@@ -170,10 +175,7 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 		json_object_object_add(r, "count", json_object_new_uint64(gr->val.count));
 		json_object_object_add(r, "first_ns", json_object_new_uint64(gr->val.first_ns));
 		json_object_object_add(r, "last_ns", json_object_new_uint64(gr->val.last_ns));
-		for (size_t j = stack_first_frame(s->ks, frames, n); j < n; j++)
-			json_object_array_add(st, json_object_new_string(
-				ksyms_format(s->ks, frames[j], buf, sizeof(buf))));
-		json_object_object_add(r, "stack", st);
+		json_object_object_add(r, "stack", stack_json(s, gr->key.stack_id));
 		json_object_array_add(g, r);
 	}
 	json_object_object_add(o, "type", json_object_new_string("summary"));
