@@ -141,7 +141,7 @@ int http_listen(struct lt_session *s)
 	    listen(h->fd, 16)) {
 		char ip[INET_ADDRSTRLEN];
 
-		lt_err("--metrics: cannot listen on %s:%u: %s",
+		lt_err("cannot listen on %s:%u: %s",
 		       inet_ntop(AF_INET, &a.sin_addr, ip, sizeof(ip)),
 		       s->cfg.metrics_port, strerror(errno));
 		if (h->fd >= 0)
