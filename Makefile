@@ -4,7 +4,9 @@
 #                   (cross: aarch64-linux-gnu-gcc, vmlinux/arm64, libs :arm64)
 #   make deps       install the Debian build and test dependencies
 #   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
-#   make test       unit, host live and VM tests
+#   make test       unit, host live, metrics, install and VM tests
+#   make install    build/dyn/lazytrace, man page, bash completion
+#                   (DESTDIR=, prefix=/usr/local)
 
 ARCH ?= x86
 OUT := build
@@ -25,21 +27,29 @@ endif
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 USER_CFLAGS := $(CFLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf
-LIBS := -lbpf -lelf -lz -lzstd -ljson-c
+LIBS := -lbpf -lelf -lz -lzstd -ljson-c -lcap
 LDFLAGS_STATIC := -static
 
 BPF_SRC := bpf/lazytrace.bpf.c
 BPF_HDRS := $(wildcard bpf/*.h)
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
-LIB_OBJS := $(filter-out $(OUT)/user/main.o,$(USER_OBJS))
+# libmicrohttpd has no complete static chain in Debian (gnutls needs
+# p11-kit and libunistring, shipped without .a): the static loader (VM
+# initramfs) links http_none.o, the dynamic build/dyn/lazytrace the server.
+HTTP_OBJS := $(OUT)/user/http_server.o $(OUT)/user/http_none.o
+LIB_OBJS := $(filter-out $(OUT)/user/main.o $(HTTP_OBJS),$(USER_OBJS))
 
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all arm64 deps demo test unit-test host-test vm-test report-test clean workloads vmlinux
+.PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
+.PHONY: install metrics-test install-test report-test
 
 all: $(OUT)/lazytrace
+ifneq ($(ARCH),arm64)
+all: $(OUT)/dyn/lazytrace
+endif
 ifeq ($(ARCH),arm64)
 # The arm64 build exists for the arm64 VM test: it ships everything the
 # guest runs.
@@ -58,8 +68,12 @@ $(OUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/lazytrace.h $(OUT)/lazytrace.
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
-$(OUT)/lazytrace: $(USER_OBJS)
+$(OUT)/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_none.o
 	$(CC) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS)
+
+$(OUT)/dyn/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_server.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(LIBS) -lmicrohttpd
 
 # ---- workloads and the independent ground-truth counter (VM tests) ----
 
@@ -119,6 +133,13 @@ model-test: all models
 report-test: all
 	tests/report/run.sh
 
+# A real Prometheus scrapes lazytrace; hostile HTTP; capability drop.
+metrics-test: all workloads models
+	tests/metrics/run.sh
+
+install-test: $(OUT)/dyn/lazytrace
+	tests/install/run.sh
+
 # The x86 tree, then the arm64 cross build for the arm64 VM test.
 arm64:
 	$(MAKE) ARCH=arm64
@@ -126,7 +147,7 @@ arm64:
 vm-test: all workloads arm64
 	tests/vm/run.sh
 
-test: unit-test host-test model-test report-test vm-test
+test: unit-test host-test model-test report-test metrics-test install-test vm-test
 
 deps:
 	scripts/install-deps.sh
@@ -136,6 +157,14 @@ demo: deps all workloads
 
 vmlinux:
 	scripts/gen-vmlinux.sh $(BPF_ARCH)
+
+# The dynamic build: the one with --metrics (see HTTP_OBJS).
+prefix ?= /usr/local
+install: $(OUT)/dyn/lazytrace
+	install -D -m 0755 $< $(DESTDIR)$(prefix)/sbin/lazytrace
+	install -D -m 0644 docs/lazytrace.8 $(DESTDIR)$(prefix)/share/man/man8/lazytrace.8
+	install -D -m 0644 completion/lazytrace.bash \
+		$(DESTDIR)$(prefix)/share/bash-completion/completions/lazytrace
 
 clean:
 	rm -rf build

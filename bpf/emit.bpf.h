@@ -60,6 +60,7 @@ static __always_inline void hist_add(__u32 hist, __u64 value)
 	slot = log2_slot(value);
 	if (slot < LT_HIST_SLOTS)
 		__sync_fetch_and_add(&h->slots[slot], 1);
+	__sync_fetch_and_add(&h->sum, value);
 }
 
 struct lt_ctx {
@@ -97,6 +98,24 @@ static __always_inline void agg_count(struct lt_agg_key *key, __u64 now)
 	}
 }
 
+/* Per-comm totals; a full map is counted like a full aggregation map. */
+static __always_inline void comm_count(__u32 kind, __u32 severity)
+{
+	struct lt_comm_key k = { .kind = kind, .severity = severity };
+	__u64 one = 1, *v;
+
+	bpf_get_current_comm(k.comm, sizeof(k.comm));
+	v = bpf_map_lookup_elem(&lt_comms, &k);
+	if (!v && bpf_map_update_elem(&lt_comms, &k, &one, BPF_NOEXIST))
+		v = bpf_map_lookup_elem(&lt_comms, &k);	/* lost a race */
+	else if (!v)
+		return;
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	else
+		stat_inc(LT_ST_AGG_FULL);
+}
+
 /*
  * Count first, stream second: the aggregation map is exact whatever the
  * ring buffer does, and every record the ring buffer refuses is counted.
@@ -120,6 +139,7 @@ static __always_inline void emit(void *ctx, struct lt_ctx *c)
 		}
 	}
 	agg_count(&key, now);
+	comm_count(c->kind, c->severity);
 
 	f = bpf_ringbuf_reserve(&lt_rb, sizeof(*f), 0);
 	if (!f) {

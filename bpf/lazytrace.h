@@ -165,6 +165,14 @@ struct lt_hist_key {
 
 struct lt_hist_val {
 	unsigned long long slots[LT_HIST_SLOTS];
+	unsigned long long sum;		/* exact sum: Prometheus _sum */
+};
+
+/* Exact finding counts per comm: the metrics endpoint's comm label. */
+struct lt_comm_key {
+	unsigned int kind;
+	unsigned int severity;
+	char comm[LT_COMM_LEN];
 };
 
 /* Per-task state for the event-tracked source and section spans. */

@@ -65,6 +65,13 @@ struct {
 } lt_hists SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lt_comm_key);
+	__type(value, __u64);
+} lt_comms SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, LT_ST_MAX);
 	__type(key, __u32);

@@ -10,11 +10,16 @@ PKGS=(clang-19 bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
 PKGS+=(python3)
 # The report test renders HTML in headless Chromium (tests/report/run.sh).
 PKGS+=(chromium)
+# --metrics (dynamic build only), the privilege drop, and their tests: a
+# real Prometheus scrapes lazytrace (tests/metrics), promtool checks the
+# alert rules, man renders the installed page, YAML checks deploy/.
+PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db python3-yaml)
 # make ARCH=arm64 (static cross build) and the arm64 VM test. The :arm64
 # -dev packages are Multi-Arch: same, so they co-install with the amd64
 # ones at the same version.
 PKGS+=(gcc-aarch64-linux-gnu libbpf-dev:arm64 libelf-dev:arm64
-       zlib1g-dev:arm64 libzstd-dev:arm64 libjson-c-dev:arm64 qemu-system-arm)
+       zlib1g-dev:arm64 libzstd-dev:arm64 libjson-c-dev:arm64 libcap-dev:arm64
+       qemu-system-arm)
 
 # Once arm64 is a dpkg architecture, "libbpf-dev" alone is ambiguous for
 # dpkg -s (two instances): ask for the native one by name then.

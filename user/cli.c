@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <argp.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -24,11 +25,15 @@ static const char doc[] =
 "    lazytrace 5 3              # histograms every 5 s, 3 times\n"
 "    lazytrace --comm postgres  # only tasks named postgres\n"
 "    lazytrace --fail-on open_at_exit,sleep_in_lazy -d 60  # for CI\n"
-"    lazytrace report t.jsonl -o t.html  # HTML report of a -j trace\n";
+"    lazytrace report t.jsonl -o t.html  # HTML report of a -j trace\n"
+"    lazytrace --metrics 9464 --dedup --rate-limit 10/s  # daemon\n"
+"\n"
+"Exit status: 0 done, 1 --fail-on matched, 2 bad usage or setup error.\n";
 
 enum {
 	OPT_COMM = 0x100, OPT_STACKS, OPT_FAIL_ON, OPT_MODE, OPT_RULES,
 	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS, OPT_UPROBE, OPT_SEED_V2,
+	OPT_METRICS, OPT_RATE, OPT_DEDUP, OPT_SYSLOG,
 };
 
 static const struct argp_option options[] = {
@@ -57,6 +62,14 @@ static const struct argp_option options[] = {
 	  " (docs/MODEL.md)", 0 },
 	{ "seed-v2", OPT_SEED_V2, NULL, 0,
 	  "arch_leave_lazy_mmu_mode(state) follows the seed's v2 API", 0 },
+	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
+	  "Serve Prometheus metrics (default address 127.0.0.1;"
+	  " not in the static build)", 0 },
+	{ "rate-limit", OPT_RATE, "N/s", 0,
+	  "Print at most N findings a second (counts stay exact)", 0 },
+	{ "dedup", OPT_DEDUP, NULL, 0,
+	  "Print each (kind, stack) once; the summary counts them", 0 },
+	{ "syslog", OPT_SYSLOG, NULL, 0, "Also send findings to syslog", 0 },
 	{ 0 },
 };
 
@@ -104,6 +117,44 @@ static int parse_long(const char *s, long min, long max, long *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/* [ADDR:]PORT, IPv4; the loopback address unless one is given. */
+static int parse_listen(const char *arg, struct lt_config *cfg)
+{
+	const char *colon = strrchr(arg, ':'), *port = colon ? colon + 1 : arg;
+	struct in_addr a = { htonl(INADDR_LOOPBACK) };
+	char ip[INET_ADDRSTRLEN];
+	long v;
+
+	if (colon) {
+		if ((size_t)(colon - arg) >= sizeof(ip))
+			return -EINVAL;
+		snprintf(ip, sizeof(ip), "%.*s", (int)(colon - arg), arg);
+		if (inet_pton(AF_INET, ip, &a) != 1)
+			return -EINVAL;
+	}
+	if (parse_long(port, 1, 65535, &v))
+		return -EINVAL;
+	cfg->metrics_on = true;
+	cfg->metrics_addr = a.s_addr;
+	cfg->metrics_port = (unsigned short)v;
+	return 0;
+}
+
+/* "N/s" or "N": findings per second. */
+static int parse_rate(const char *arg, double *out)
+{
+	char buf[32], *slash;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	slash = strchr(buf, '/');
+	if (slash) {
+		if (strcmp(slash, "/s"))
+			return -EINVAL;
+		*slash = 0;
+	}
+	return parse_seconds(buf, 1e9, out);
 }
 
 static int parse_fail_on(struct argp_state *st, const char *arg)
@@ -199,6 +250,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_SEED_V2:
 		cfg->seed_v2 = true;
+		break;
+	case OPT_METRICS:
+		if (parse_listen(arg, cfg))
+			return fail(st, "invalid --metrics '%s': use PORT or "
+				    "IPV4:PORT", arg);
+		break;
+	case OPT_RATE:
+		if (parse_rate(arg, &cfg->rate_limit))
+			return fail(st, "invalid --rate-limit '%s': use N/s, "
+				    "N more than 0", arg);
+		break;
+	case OPT_DEDUP:
+		cfg->dedup = true;
+		break;
+	case OPT_SYSLOG:
+		cfg->syslog = true;
 		break;
 	case ARGP_KEY_ARG:
 		if (pc->npos == 0) {

@@ -31,6 +31,12 @@ struct lt_config {
 	const char *kallsyms_path;	/* --kallsyms */
 	const char *uprobe_target;	/* --uprobe-target: a user-space model */
 	bool seed_v2;			/* leave(state), the seed's v2 API */
+	bool metrics_on;		/* --metrics [ADDR:]PORT */
+	unsigned int metrics_addr;	/* IPv4, network order */
+	unsigned short metrics_port;
+	double rate_limit;		/* --rate-limit N/s, 0 = none */
+	bool dedup;			/* --dedup: print each (kind, stack) once */
+	bool syslog;			/* --syslog */
 	char err[160];			/* why parsing failed */
 };
 

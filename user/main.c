@@ -8,12 +8,15 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <bpf/libbpf.h>
+#include "alerts.h"
 #include "attach.h"
+#include "harden.h"
+#include "http.h"
 #include "lazytrace.skel.h"
 #include "plan_json.h"
 #include "plan_print.h"
+#include "ratelimit.h"
 #include "report.h"
 #include "report_cmd.h"
 #include "setup.h"
@@ -27,22 +30,13 @@ static void on_signal(int sig)
 	exiting = 1;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int on_finding(void *ctx, void *data, size_t size)
 {
 	struct lt_session *s = ctx;
 
 	if (size < sizeof(struct lt_finding))
 		return 0;
-	report_finding(s, data);
-	s->streamed++;
+	alerts_finding(s, data);
 	return 0;
 }
 
@@ -56,7 +50,7 @@ static void announce(struct lt_session *s)
 static int poll_loop(struct lt_session *s)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	double start = now_s(), next = start + s->cfg.interval;
+	double start = mono_now(), next = start + s->cfg.interval;
 	long printed = 0;
 	int err;
 
@@ -78,7 +72,7 @@ static int poll_loop(struct lt_session *s)
 			return 2;
 		}
 		fflush(s->out);
-		t = now_s();
+		t = mono_now();
 		if (s->cfg.interval && t >= next) {
 			report_hists(s, bpf_map__fd(s->skel->maps.lt_hists));
 			next += s->cfg.interval;
@@ -130,17 +124,28 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!rc)
+		rc = http_listen(&s);
+	if (!rc && alerts_init(&s)) {
+		lt_err("out of memory");
+		rc = 2;
+	}
+	if (!rc)
 		rc = attach_open_load(&s);
 	if (!rc)
 		rc = attach_all(&s);
 	if (!rc) {
 		setup_reload_ksyms(&s);
 		plan_json_print(&s);
-		rc = poll_loop(&s);
+		/* drop first: the server thread inherits no capability */
+		rc = harden_drop() ?: http_start(&s);
 	}
+	if (!rc)
+		rc = poll_loop(&s);
 	if (!rc)
 		rc = finish(&s);
 out:
+	http_stop(&s);
+	alerts_free(&s);
 	attach_teardown(&s);
 	setup_free(&s);
 	return rc;

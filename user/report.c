@@ -169,13 +169,6 @@ void report_finding(struct lt_session *s, const struct lt_finding *f)
 
 /* ---- histograms ---- */
 
-struct hist_row {
-	struct lt_hist_key key;
-	struct lt_hist_val val;
-};
-_Static_assert(offsetof(struct hist_row, val) == sizeof(struct lt_hist_key),
-	       "map_rows() puts the value right after the key");
-
 static int row_cmp(const void *a, const void *b)
 {
 	const struct hist_row *x = a, *y = b;

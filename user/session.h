@@ -16,6 +16,8 @@
 struct lazytrace_bpf;
 struct bpf_link;
 struct ring_buffer;
+struct lt_alerts;
+struct lt_http;
 
 struct lt_session {
 	struct lt_config cfg;
@@ -35,6 +37,10 @@ struct lt_session {
 	int nlinks;
 	struct ring_buffer *rb;
 	unsigned long long streamed;	/* findings read from the ring */
+	unsigned long long rate_limited; /* not printed: --rate-limit */
+	unsigned long long deduplicated; /* not printed: --dedup */
+	struct lt_alerts *alerts;	/* alerts.c: dedup, rate, syslog */
+	struct lt_http *http;		/* the --metrics server */
 };
 
 #endif

@@ -6,12 +6,13 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 #include "lazytrace.skel.h"
+#include "dedup.h"
 #include "map_rows.h"
 #include "plan_json.h"
 #include "summary.h"
 #include "symbolize.h"
 
-static int read_stats(struct lt_session *s, struct lt_summary *sum)
+int summary_read_stats(struct lt_session *s, unsigned long long *stats)
 {
 	int fd = bpf_map__fd(s->skel->maps.lt_stats);
 	int ncpu = libbpf_num_possible_cpus();
@@ -26,7 +27,7 @@ static int read_stats(struct lt_session *s, struct lt_summary *sum)
 		if (bpf_map_lookup_elem(fd, &i, v))
 			continue;
 		for (int c = 0; c < ncpu; c++)
-			sum->stats[i] += v[c];
+			stats[i] += v[c];
 	}
 	free(v);
 	return 0;
@@ -61,7 +62,7 @@ int summary_read(struct lt_session *s, struct lt_summary *sum)
 		sum->kind_sev[g->key.kind][g->key.severity] += g->val.count;
 	}
 	qsort(sum->groups, sum->ngroups, sizeof(*sum->groups), group_cmp);
-	return read_stats(s, sum);
+	return summary_read_stats(s, sum->stats);
 }
 
 void summary_free(struct lt_summary *sum)
@@ -96,12 +97,48 @@ static size_t stack_of(struct lt_session *s, int id, __u64 *frames)
 	return n;
 }
 
+/* The frames of a stack id as symbol strings, tracer frames skipped. */
+static json_object *stack_json(struct lt_session *s, int id)
+{
+	json_object *st = json_object_new_array();
+	__u64 frames[LT_MAX_STACK];
+	size_t n = stack_of(s, id, frames);
+	char buf[256];
+
+	for (size_t j = stack_first_frame(s->ks, frames, n); j < n; j++)
+		json_object_array_add(st, json_object_new_string(
+			ksyms_format(s->ks, frames[j], buf, sizeof(buf))));
+	return st;
+}
+
+/* One record per (kind, stack), merged from the exact groups. */
+static json_object *dedup_json(struct lt_session *s, const struct lt_summary *sum)
+{
+	json_object *a = json_object_new_array();
+	struct lt_dedup_rec *r;
+	long n = dedup_groups(sum->groups, sum->ngroups, &r);
+
+	for (long i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "kind", json_object_new_string(kind_name(r[i].kind)));
+		json_object_object_add(o, "severity", json_object_new_string(
+			severity_name(r[i].severity)));
+		json_object_object_add(o, "stack_id", json_object_new_int(r[i].stack_id));
+		json_object_object_add(o, "count", json_object_new_uint64(r[i].count));
+		json_object_object_add(o, "first_ns", json_object_new_uint64(r[i].first_ns));
+		json_object_object_add(o, "last_ns", json_object_new_uint64(r[i].last_ns));
+		json_object_object_add(o, "stack", stack_json(s, r[i].stack_id));
+		json_object_array_add(a, o);
+	}
+	free(r);
+	return a;
+}
+
 static void print_json(struct lt_session *s, const struct lt_summary *sum)
 {
 	json_object *o = json_object_new_object(), *f = json_object_new_object();
 	json_object *ev = json_object_new_object(), *g = json_object_new_array();
-	char buf[256];
-	__u64 frames[LT_MAX_STACK];
 
 	for (int k = 0; k < LT_K_MAX; k++)
 		json_object_object_add(f, kind_name(k), json_object_new_uint64(sum->kind[k]));
@@ -110,8 +147,7 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 				       json_object_new_uint64(sum->stats[e]));
 	for (size_t i = 0; i < sum->ngroups; i++) {
 		const struct lt_group *gr = &sum->groups[i];
-		json_object *r = json_object_new_object(), *st = json_object_new_array();
-		size_t n = stack_of(s, gr->key.stack_id, frames);
+		json_object *r = json_object_new_object();
 
 		json_object_object_add(r, "kind", json_object_new_string(kind_name(gr->key.kind)));
 		json_object_object_add(r, "severity", json_object_new_string(
@@ -121,17 +157,17 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 		json_object_object_add(r, "count", json_object_new_uint64(gr->val.count));
 		json_object_object_add(r, "first_ns", json_object_new_uint64(gr->val.first_ns));
 		json_object_object_add(r, "last_ns", json_object_new_uint64(gr->val.last_ns));
-		for (size_t j = stack_first_frame(s->ks, frames, n); j < n; j++)
-			json_object_array_add(st, json_object_new_string(
-				ksyms_format(s->ks, frames[j], buf, sizeof(buf))));
-		json_object_object_add(r, "stack", st);
+		json_object_object_add(r, "stack", stack_json(s, gr->key.stack_id));
 		json_object_array_add(g, r);
 	}
 	json_object_object_add(o, "type", json_object_new_string("summary"));
 	plan_json_fields(s, o);
 	json_object_object_add(o, "findings", f);
 	json_object_object_add(o, "groups", g);
+	json_object_object_add(o, "dedup", dedup_json(s, sum));
 	json_object_object_add(o, "streamed", json_object_new_uint64(s->streamed));
+	json_object_object_add(o, "rate_limited", json_object_new_uint64(s->rate_limited));
+	json_object_object_add(o, "deduplicated", json_object_new_uint64(s->deduplicated));
 	json_object_object_add(o, "dropped", json_object_new_uint64(sum->stats[LT_ST_RB_DROPS]));
 	json_object_object_add(o, "aggregation_full",
 			       json_object_new_uint64(sum->stats[LT_ST_AGG_FULL]));
@@ -183,6 +219,9 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 	fprintf(s->out, "Streamed %llu, dropped %llu, aggregation full %llu, "
 		"stacks lost %llu\n", s->streamed, sum->stats[LT_ST_RB_DROPS],
 		sum->stats[LT_ST_AGG_FULL], sum->stats[LT_ST_STACK_LOST]);
+	if (s->rate_limited || s->deduplicated)
+		fprintf(s->out, "Not printed: %llu rate-limited, %llu repeats\n",
+			s->rate_limited, s->deduplicated);
 }
 
 void summary_print(struct lt_session *s, const struct lt_summary *sum)

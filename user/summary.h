@@ -22,6 +22,8 @@ struct lt_summary {
 
 /* Reads the aggregation and stats maps. 0 or -errno. */
 int summary_read(struct lt_session *s, struct lt_summary *sum);
+/* Adds the per-CPU stats counters into stats[LT_ST_MAX]. 0 or -errno. */
+int summary_read_stats(struct lt_session *s, unsigned long long *stats);
 void summary_free(struct lt_summary *sum);
 void summary_print(struct lt_session *s, const struct lt_summary *sum);
 /* True when --fail-on matched a warning or error. */

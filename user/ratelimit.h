@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Token bucket for --rate-limit N/s: caps printing, never counting. */
+#ifndef LT_RATELIMIT_H
+#define LT_RATELIMIT_H
+
+#include <stdbool.h>
+
+struct lt_ratelimit {
+	double rate;		/* tokens per second, 0 = unlimited */
+	double tokens;		/* burst: one second's worth, >= 1 */
+	double last;		/* seconds, monotonic */
+};
+
+/* CLOCK_MONOTONIC in seconds: the limiter's clock, and the poll loop's. */
+double mono_now(void);
+void ratelimit_init(struct lt_ratelimit *r, double rate, double now);
+/* Takes a token if one is there. */
+bool ratelimit_admit(struct lt_ratelimit *r, double now);
+
+#endif
