@@ -336,7 +336,16 @@ int setup_discover(struct lt_session *s)
 		       "see --list-probes");
 		return 2;
 	}
-	return s->cfg.list_probes ? 0 : open_output(s);
+	if (s->cfg.list_probes)
+		return 0;
+	/* The plan is made: drop the kernel BTF and the filter list before
+	 * libbpf loads its own copy of the BTF, or the loader's peak RSS
+	 * holds both (docs/PERFORMANCE.md). */
+	btf__free(s->btf);
+	s->btf = NULL;
+	strset_free(s->filters);
+	s->filters = NULL;
+	return open_output(s);
 }
 
 /* Programs and trampolines get kallsyms entries when they load: read it
