@@ -4,7 +4,8 @@
 #                   (cross: aarch64-linux-gnu-gcc, vmlinux/arm64, libs :arm64)
 #   make deps       install the Debian build and test dependencies
 #   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
-#   make test       unit, host live and VM tests
+#   make test       unit, host live and VM tests, benchmark smoke run
+#   make bench      overhead and throughput benchmarks (docs/PERFORMANCE.md)
 
 ARCH ?= x86
 OUT := build
@@ -37,7 +38,8 @@ LIB_OBJS := $(filter-out $(OUT)/user/main.o,$(USER_OBJS))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
+.PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux \
+	bench bench-smoke
 
 all: $(OUT)/lazytrace
 ifeq ($(ARCH),arm64)
@@ -122,7 +124,15 @@ arm64:
 vm-test: all workloads arm64
 	tests/vm/run.sh
 
-test: unit-test host-test model-test vm-test
+test: unit-test host-test model-test vm-test bench-smoke
+
+# Not a test: the figures of docs/PERFORMANCE.md. The smoke run checks only
+# that the benchmark runs and gives well-formed tables.
+bench: all workloads models
+	scripts/bench.sh
+
+bench-smoke: all workloads models
+	scripts/bench.sh --smoke
 
 deps:
 	scripts/install-deps.sh

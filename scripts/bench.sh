@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# bench.sh [--smoke]: the overhead benchmark (docs/PERFORMANCE.md).
-# Boots Debian sid's 7.x kernel under QEMU TCG with lazytrace, the lt-*
-# workloads and Debian's bpftrace (with its shared libraries), runs
-# bench/guest-bench.sh there and writes build/bench/overhead.md (+ .json).
-# --smoke: one repetition of tiny workloads; checks only that the benchmark
-# runs and the table is well formed (bench/table.py exits 1 otherwise).
+# bench.sh [--smoke]: the benchmarks of docs/PERFORMANCE.md.
+# 1. Overhead: boots Debian sid's 7.x kernel under QEMU TCG with lazytrace,
+#    the lt-* workloads and Debian's bpftrace (with its shared libraries),
+#    runs bench/guest-bench.sh there: build/bench/overhead.md (+ .json).
+# 2. Throughput: the uprobe model's finding storm on this host
+#    (bench/throughput.py): build/bench/throughput.md (+ .json).
+# --smoke: one round of tiny workloads, configurations untraced, default
+# and bpftrace, one small storm; checks only that both run and give
+# well-formed tables (exact counts included), never the times.
 # Env: LT_BENCH_REPS, LT_BENCH_CONFIGS override the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +19,9 @@ O=$B/bench
 P=$O/payload
 BT=${LT_BPFTRACE:-/usr/bin/bpftrace}
 
-for f in $B/lazytrace $B/workloads/lt-timeit $B/workloads/lt-exitstorm; do
-	[ -x $f ] || { echo "bench: $f missing (make all workloads)" >&2; exit 2; }
+for f in $B/lazytrace $B/workloads/lt-timeit $B/workloads/lt-exitstorm \
+	$B/model/lt-model-v7; do
+	[ -x $f ] || { echo "bench: $f missing (make all workloads models)" >&2; exit 2; }
 done
 [ -x "$BT" ] || { echo "bench: no bpftrace at $BT (apt-get install bpftrace)" >&2; exit 2; }
 
@@ -31,8 +35,10 @@ ldd "$BT" | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' |
 	while read -r lib; do cp -L "$lib" "$P/bt/"; done
 [ -f "$P/bt/ld-linux-x86-64.so.2" ] || { echo "bench: no dynamic loader found for $BT" >&2; exit 2; }
 
+configs="untraced default stacks kprobe tracepoint bpftrace"
 if [ $smoke = 1 ]; then
 	reps=${LT_BENCH_REPS:-1}
+	configs="untraced default bpftrace"
 	cat >"$P/bench.conf" <<-EOC
 	W_exitstorm="lt-exitstorm 4 256"
 	W_munmap="lt-munmap 4 512"
@@ -51,7 +57,7 @@ else
 fi
 cat >>"$P/bench.conf" <<EOC
 REPS=$reps
-CONFIGS="${LT_BENCH_CONFIGS:-untraced default stacks kprobe tracepoint bpftrace}"
+CONFIGS="${LT_BENCH_CONFIGS:-$configs}"
 WLS="exitstorm munmap mprotect forkexit"
 EOC
 
@@ -60,5 +66,8 @@ st=0
 scripts/vm-run.sh --suite sid --payload "$P" --log "$O/vm.log" --mem 3072 \
 	--timeout "${LT_BENCH_TIMEOUT:-5400}" || st=$?
 bench/table.py "$O/vm.log" "$O/overhead.md" "$O/overhead.json" || st=1
-echo "bench: table in $O/overhead.md (VM log $O/vm.log)"
+echo "bench: overhead table in $O/overhead.md (VM log $O/vm.log)"
+targs=(); [ $smoke = 1 ] && targs=(--smoke)
+bench/throughput.py "$O/throughput.md" "${targs[@]}" || st=1
+echo "bench: throughput table in $O/throughput.md"
 exit $st

@@ -8,6 +8,9 @@ PKGS=(clang-19 bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
       gzip xz-utils zstd binutils file)
 # The tests: JSON queries (tests/lib/jsonl.py) and the VM log splitter.
 PKGS+=(python3)
+# make bench / bench-smoke: Debian's bpftrace runs in the VM beside
+# lazytrace (docs/PERFORMANCE.md).
+PKGS+=(bpftrace)
 # make ARCH=arm64 (static cross build) and the arm64 VM test. The :arm64
 # -dev packages are Multi-Arch: same, so they co-install with the amd64
 # ones at the same version.

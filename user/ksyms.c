@@ -164,10 +164,12 @@ static int ksyms_parse(struct lt_ksyms *ks, size_t len)
 		ks->n++;
 	}
 	/* A shrinking realloc keeps the data; the names may move with it. */
+	uintptr_t base = (uintptr_t)ks->buf;
+
 	nb = realloc(ks->buf, w > ks->buf ? (size_t)(w - ks->buf) : 1);
-	if (nb && nb != ks->buf) {
+	if (nb && (uintptr_t)nb != base) {
 		for (size_t i = 0; i < ks->n; i++)
-			ks->syms[i].name = nb + (ks->syms[i].name - ks->buf);
+			ks->syms[i].name = nb + ((uintptr_t)ks->syms[i].name - base);
 	}
 	if (nb)
 		ks->buf = nb;

@@ -5,6 +5,7 @@
  * load, attach, poll, tear down. Every exit goes through one cleanup path.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -118,6 +119,11 @@ int main(int argc, char **argv)
 	struct lt_session s = { 0 };
 	int rc;
 
+	/* A fixed threshold: big buffers (kallsyms, BTF) are mmap'd and go
+	 * back to the kernel when freed. glibc's default raises it after
+	 * the first such free, and the next copies then stay on the heap
+	 * (peak RSS, docs/PERFORMANCE.md). */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	cli_parse(argc, argv, &s.cfg, false);	/* exits 2 on bad usage */
 	rc = setup_discover(&s);
 	if (!rc && s.cfg.list_probes) {
@@ -129,8 +135,9 @@ int main(int argc, char **argv)
 	if (!rc)
 		rc = attach_all(&s);
 	if (!rc) {
-		setup_reload_ksyms(&s);
-		rc = poll_loop(&s);
+		rc = setup_reload_ksyms(&s);
+		if (!rc)
+			rc = poll_loop(&s);
 	}
 	if (!rc)
 		rc = finish(&s);
