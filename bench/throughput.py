@@ -72,6 +72,29 @@ def one(tmp, n, rate, extra):
             "rss_kb": ru.ru_maxrss, "events": summ["events"]["page_alloc"]}
 
 
+def bare_uprobe(tmp, n):
+    """The ceiling any uprobe-based tracer has here: bpftrace counting the
+    same calls and doing nothing else."""
+    out = os.path.join(tmp, "bt.out")
+    with open(out, "w") as of:
+        bt = subprocess.Popen(
+            ["bpftrace", "-e", 'BEGIN { printf("READY\\n"); } '
+             'uprobe:%s:__get_free_pages { @n = count(); }' % MODEL],
+            stdout=of, stderr=subprocess.STDOUT)
+    if not wait_for(out, "READY", 120, bt):
+        bt.kill()
+        bt.wait()
+        return None
+    m = subprocess.run([MODEL, "storm", str(THREADS), str(n)],
+                       capture_output=True, text=True, check=True)
+    st = dict(kv.split("=") for kv in m.stdout.split("\n")[0].split()[1:])
+    bt.send_signal(signal.SIGINT)
+    bt.wait()
+    got = [l for l in open(out) if l.startswith("@n:")]
+    return {"allocs": int(st["allocs"]), "seconds": float(st["seconds"]),
+            "counted": int(got[0].split()[1]) if got else None}
+
+
 def main():
     out = sys.argv[1]
     smoke = "--smoke" in sys.argv
@@ -102,8 +125,18 @@ def main():
                 r["rss_kb"] / 1024))
         if bad:
             f.write("\nNOT EXACT or drops unaccounted: %d runs\n" % len(bad))
+    bare = None
+    if not smoke and subprocess.run(["which", "bpftrace"], capture_output=True).returncode == 0:
+        with tempfile.TemporaryDirectory() as tmp:
+            bare = bare_uprobe(tmp, 1000000)
+        if bare:
+            with open(out, "a") as f:
+                f.write("\nBare uprobe ceiling (bpftrace counting the same calls,"
+                        " nothing else): %d calls in %.3f s = %.0f/s, counted %s\n" % (
+                            bare["allocs"], bare["seconds"],
+                            bare["allocs"] / bare["seconds"], bare["counted"]))
     with open(out.rsplit(".", 1)[0] + ".json", "w") as f:
-        json.dump(rows, f, indent=1)
+        json.dump({"runs": rows, "bare_uprobe": bare}, f, indent=1)
     print(open(out).read())
     return 1 if bad else 0
 
