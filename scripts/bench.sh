@@ -65,8 +65,11 @@ EOC
 # -icount: the guest clock counts instructions (2^3 ns each), so workload
 # times measure the CPU work done, not how busy the shared host was
 # (docs/PERFORMANCE.md). LT_BENCH_ICOUNT= (empty) times by the host clock.
+# The smoke run measures nothing: it boots without.
+icount="-icount shift=3,sleep=on"
+[ $smoke = 1 ] && icount=""
 st=0
-LT_VM_QEMU_ARGS=${LT_BENCH_ICOUNT--icount shift=3,sleep=on} scripts/vm-run.sh --suite sid --payload "$P" --log "$O/vm.log" --mem 3072 \
+LT_VM_QEMU_ARGS=${LT_BENCH_ICOUNT-$icount} scripts/vm-run.sh --suite sid --payload "$P" --log "$O/vm.log" --mem 3072 \
 	--timeout "${LT_BENCH_TIMEOUT:-5400}" || st=$?
 bench/table.py "$O/vm.log" "$O/overhead.md" "$O/overhead.json" || st=1
 echo "bench: overhead table in $O/overhead.md (VM log $O/vm.log)"
