@@ -4,9 +4,11 @@
 #                   (cross: aarch64-linux-gnu-gcc, vmlinux/arm64, libs :arm64)
 #   make deps       install the Debian build and test dependencies
 #   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
-#   make test       unit, host live, metrics, install and VM tests
+#   make test       unit, host live, report, metrics, install and VM tests,
+#                   benchmark smoke run
 #   make install    build/dyn/lazytrace, man page, bash completion
 #                   (DESTDIR=, prefix=/usr/local)
+#   make bench      overhead and throughput benchmarks (docs/PERFORMANCE.md)
 
 ARCH ?= x86
 OUT := build
@@ -45,6 +47,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test
 
 .PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
 .PHONY: install metrics-test install-test report-test
+.PHONY: bench bench-smoke
 
 all: $(OUT)/lazytrace
 ifneq ($(ARCH),arm64)
@@ -147,7 +150,17 @@ arm64:
 vm-test: all workloads arm64
 	tests/vm/run.sh
 
-test: unit-test host-test model-test report-test metrics-test install-test vm-test
+test: unit-test host-test model-test report-test metrics-test install-test \
+	vm-test bench-smoke
+
+
+# Not a test: the figures of docs/PERFORMANCE.md. The smoke run checks only
+# that the benchmark runs and gives well-formed tables.
+bench: all workloads models
+	scripts/bench.sh
+
+bench-smoke: all workloads models
+	scripts/bench.sh --smoke
 
 deps:
 	scripts/install-deps.sh

@@ -117,6 +117,14 @@ static __always_inline void comm_count(__u32 kind, __u32 severity)
 }
 
 /*
+ * Wake the reader only once records pile up. A wakeup per finding is a
+ * context switch per finding: on a busy CPU (a fork/exit storm under TCG,
+ * docs/PERFORMANCE.md) it cost more than the probes. The reader polls every
+ * 100 ms anyway (user/main.c), and a quarter of the ring is ~700 findings.
+ */
+#define LT_RB_WAKE_BYTES	(256 * 1024)
+
+/*
  * Count first, stream second: the aggregation map is exact whatever the
  * ring buffer does, and every record the ring buffer refuses is counted.
  */
@@ -170,7 +178,9 @@ static __always_inline void emit(void *ctx, struct lt_ctx *c)
 
 		f->nstack = n > 0 ? n / sizeof(__u64) : 0;
 	}
-	bpf_ringbuf_submit(f, 0);
+	bpf_ringbuf_submit(f, bpf_ringbuf_query(&lt_rb, BPF_RB_AVAIL_DATA) >=
+			   LT_RB_WAKE_BYTES ? BPF_RB_FORCE_WAKEUP :
+			   BPF_RB_NO_WAKEUP);
 }
 
 #endif

@@ -96,9 +96,13 @@ static __always_inline void read_counters(struct task_struct *t,
 	struct task_struct___lt *tl = (void *)t;
 
 	if (cfg_layout == LT_LAYOUT_V7) {
+		/* The hot path (every page allocation, syscall exit and
+		 * context switch): plain loads from the BTF task pointer,
+		 * which the verifier allows (5.11+), instead of two
+		 * bpf_probe_read_kernel calls (docs/PERFORMANCE.md). */
 		if (bpf_core_field_exists(tl->lazy_mmu_state.enable_count)) {
-			v->depth = BPF_CORE_READ(tl, lazy_mmu_state.enable_count);
-			v->pause = BPF_CORE_READ(tl, lazy_mmu_state.pause_count);
+			v->depth = tl->lazy_mmu_state.enable_count;
+			v->pause = tl->lazy_mmu_state.pause_count;
 		}
 	} else if (cfg_layout == LT_LAYOUT_V4) {
 		/* v4/v5: active is false while paused; no pause depth kept */

@@ -14,6 +14,9 @@ PKGS+=(chromium)
 # real Prometheus scrapes lazytrace (tests/metrics), promtool checks the
 # alert rules, man renders the installed page, YAML checks deploy/.
 PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db python3-yaml)
+# make bench / bench-smoke: Debian's bpftrace runs in the VM beside
+# lazytrace (docs/PERFORMANCE.md).
+PKGS+=(bpftrace)
 # make ARCH=arm64 (static cross build) and the arm64 VM test. The :arm64
 # -dev packages are Multi-Arch: same, so they co-install with the amd64
 # ones at the same version.

@@ -84,6 +84,9 @@ mkdir -p "$(dirname "$logf")"
 cmd=("$qemu" "${machine[@]}" -accel tcg -cpu max -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
      -kernel "$kdir/vmlinuz" -initrd "$tmp/initrd.gz"
      -append "console=$console quiet panic=-1${append:+ $append}")
+# Extra QEMU options, e.g. "-icount shift=3" (scripts/bench.sh: guest time
+# from instruction counts, not from the busy host's clock).
+[ -n "${LT_VM_QEMU_ARGS:-}" ] && read -r -a qx <<<"$LT_VM_QEMU_ARGS" && cmd+=("${qx[@]}")
 log "booting $suite $arch kernel $kver (TCG, timeout ${timeout}s), log: $logf"
 [ "$verbose" = 1 ] && log "${cmd[*]}"
 

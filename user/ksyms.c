@@ -132,7 +132,7 @@ static int cmp_name(const void *a, const void *b)
 
 static int ksyms_parse(struct lt_ksyms *ks, size_t len)
 {
-	char *p = ks->buf, *end = ks->buf + len, *nl;
+	char *p = ks->buf, *end = ks->buf + len, *nl, *w = ks->buf, *nb;
 	size_t cap = count_lines(ks->buf, len);
 
 	ks->syms = malloc(cap * sizeof(*ks->syms));
@@ -148,12 +148,31 @@ static int ksyms_parse(struct lt_ksyms *ks, size_t len)
 		*nl = '\0';
 		if (!parse_ksym_line(p, s))
 			continue;
+		/* Keep only the names, packed at the front of the buffer in
+		 * file order (cmp_addr relies on it): the addresses and types
+		 * are a third of kallsyms, and the loader's RSS counts them
+		 * (docs/PERFORMANCE.md). w never passes the line being read. */
+		size_t nlen = strlen(s->name) + 1;
+
+		memmove(w, s->name, nlen);
+		s->name = w;
+		w += nlen;
 		if (s->addr)
 			ks->hidden = false;
 		if (is_text_type(s->type))
 			ks->ntext++;
 		ks->n++;
 	}
+	/* A shrinking realloc keeps the data; the names may move with it. */
+	uintptr_t base = (uintptr_t)ks->buf;
+
+	nb = realloc(ks->buf, w > ks->buf ? (size_t)(w - ks->buf) : 1);
+	if (nb && (uintptr_t)nb != base) {
+		for (size_t i = 0; i < ks->n; i++)
+			ks->syms[i].name = nb + ((uintptr_t)ks->syms[i].name - base);
+	}
+	if (nb)
+		ks->buf = nb;
 	/* kallsyms is nearly sorted already; qsort copes either way. */
 	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
 	return 0;

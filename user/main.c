@@ -5,6 +5,7 @@
  * load, attach, poll, tear down. Every exit goes through one cleanup path.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -117,6 +118,12 @@ int main(int argc, char **argv)
 	/* A subcommand with options of its own: before the tracer's parser. */
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return report_cmd(argc - 1, argv + 1);
+
+	/* A fixed threshold: big buffers (kallsyms, BTF) are mmap'd and go
+	 * back to the kernel when freed. glibc's default raises it after
+	 * the first such free, and the next copies then stay on the heap
+	 * (peak RSS, docs/PERFORMANCE.md). */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	cli_parse(argc, argv, &s.cfg, false);	/* exits 2 on bad usage */
 	rc = setup_discover(&s);
 	if (!rc && s.cfg.list_probes) {
@@ -133,8 +140,9 @@ int main(int argc, char **argv)
 		rc = attach_open_load(&s);
 	if (!rc)
 		rc = attach_all(&s);
+	if (!rc)
+		rc = setup_reload_ksyms(&s);
 	if (!rc) {
-		setup_reload_ksyms(&s);
 		plan_json_print(&s);
 		/* drop first: the server thread inherits no capability */
 		rc = harden_drop() ?: http_start(&s);

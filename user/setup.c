@@ -336,22 +336,38 @@ int setup_discover(struct lt_session *s)
 		       "see --list-probes");
 		return 2;
 	}
-	return s->cfg.list_probes ? 0 : open_output(s);
+	if (s->cfg.list_probes)
+		return 0;
+	/* The plan is made: drop the kernel BTF, the filter list and
+	 * kallsyms (read again after attach, setup_reload_ksyms) before
+	 * libbpf loads its own copy of the BTF, or the loader's peak RSS
+	 * holds them all (docs/PERFORMANCE.md). */
+	btf__free(s->btf);
+	s->btf = NULL;
+	strset_free(s->filters);
+	s->filters = NULL;
+	if (!s->cfg.uprobe_target) {
+		ksyms_free(s->ks);
+		s->ks = NULL;
+	}
+	return open_output(s);
 }
 
 /* Programs and trampolines get kallsyms entries when they load: read it
- * again so stacks through other tools' trampolines have names. */
-void setup_reload_ksyms(struct lt_session *s)
+ * again, now that they are loaded, so stacks through other tools'
+ * trampolines have names. setup_discover() dropped the first copy. */
+int setup_reload_ksyms(struct lt_session *s)
 {
-	struct lt_ksyms *ks;
-
 	if (s->cfg.uprobe_target)	/* stacks are the model's */
-		return;
-	ks = ksyms_load(kallsyms_path(s));
-	if (!ks)
-		return;
+		return 0;
 	ksyms_free(s->ks);
-	s->ks = ks;
+	s->ks = ksyms_load(kallsyms_path(s));
+	if (!s->ks) {
+		lt_err("cannot read %s again: %s", kallsyms_path(s),
+		       strerror(errno));
+		return 2;
+	}
+	return 0;
 }
 
 void setup_free(struct lt_session *s)

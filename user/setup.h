@@ -10,7 +10,7 @@ void lt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* 0, or 2 after printing why (a setup error). */
 int setup_discover(struct lt_session *s);
-void setup_reload_ksyms(struct lt_session *s);
+int setup_reload_ksyms(struct lt_session *s);
 void setup_free(struct lt_session *s);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MODEL __attribute__((noinline, used))
@@ -330,6 +331,59 @@ static void concurrency(void)
 		pthread_join(t[i], NULL);
 }
 
+/* 10. throughput (scripts/bench-throughput.sh): `storm THREADS N [RATE]`.
+ * Each thread opens one section and allocates N times in it, paced to RATE
+ * allocations per second in all (0 = flat out); prints its own count. */
+static long storm_threads = 2, storm_n = 100000, storm_rate;
+static double storm_t[64][2];	/* each thread's first and last call */
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *storm_thread(void *arg)
+{
+	double t0, per = storm_rate ? (double)storm_threads / storm_rate : 0;
+	double *t = arg;
+	int s = ENTER();
+
+	(void)s;
+	pthread_barrier_wait(&go);
+	t[0] = t0 = mono_s();
+	for (long i = 0; i < storm_n; i++) {
+		/* on schedule every 64 calls: the clock is not free either */
+		while (per && !(i & 63) && mono_s() < t0 + i * per)
+			;
+		__get_free_pages(GFP_NOWAIT, 0);
+	}
+	t[1] = mono_s();
+	LEAVE(s);
+	return NULL;
+}
+
+static void storm(void)
+{
+	pthread_t t[64];
+	double first = 0, last = 0;
+
+	pthread_barrier_init(&go, NULL, storm_threads);
+	for (long i = 0; i < storm_threads; i++)
+		pthread_create(&t[i], NULL, storm_thread, storm_t[i]);
+	for (long i = 0; i < storm_threads; i++) {
+		pthread_join(t[i], NULL);
+		if (!i || storm_t[i][0] < first)
+			first = storm_t[i][0];
+		if (storm_t[i][1] > last)
+			last = storm_t[i][1];
+	}
+	printf("STORM allocs=%ld threads=%ld seconds=%.6f\n",
+	       storm_threads * storm_n, storm_threads, last - first);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -347,6 +401,7 @@ static const struct {
 	{ "exit-open", exit_open },
 	{ "flush-in-lazy", flush_in_lazy },
 	{ "concurrency", concurrency },
+	{ "storm", storm },
 };
 
 int main(int argc, char **argv)
@@ -354,6 +409,17 @@ int main(int argc, char **argv)
 	size_t n = sizeof(scenarios) / sizeof(scenarios[0]);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 4 && !strcmp(argv[1], "storm")) {
+		storm_threads = atol(argv[2]);
+		storm_n = atol(argv[3]);
+		storm_rate = argc > 4 ? atol(argv[4]) : 0;
+		if (storm_threads < 1 || storm_threads > 64 || storm_n < 1 ||
+		    storm_rate < 0) {
+			fprintf(stderr, "usage: storm THREADS(1-64) N [RATE]\n");
+			return 2;
+		}
+		argc = 2;
+	}
 	for (size_t i = 0; argc == 2 && i < n; i++) {
 		if (strcmp(argv[1], scenarios[i].name))
 			continue;

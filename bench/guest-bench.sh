@@ -1,0 +1,116 @@
+#!/bin/sh
+# Guest side of the overhead benchmark (scripts/bench.sh boots it as
+# /lt/test.sh). Each round starts every configuration once, in an order that
+# rotates from round to round (no configuration always runs first or last),
+# waits until the tracer says it is attached, then times each workload with
+# lt-timeit (CLOCK_MONOTONIC around fork..wait), then stops the tracer.
+# Prints RESULT per workload run, SESSION/SUMMARY/BTCOUNT per tracer run.
+. /lt/guest-lib.sh
+. /lt/bench.conf	# REPS, CONFIGS, WLS, W_<name>="cmd args"
+echo "KERNEL $(uname -r) $(uname -m)"
+echo "BENCH reps=$REPS configs=$CONFIGS workloads=$WLS"
+
+# bpftrace is Debian's dynamic binary: its loader where PT_INTERP says,
+# its libraries through LD_LIBRARY_PATH.
+if [ -x /lt/bt/bpftrace ]; then
+	mkdir -p /lib64
+	ln -sf /lt/bt/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
+	export LD_LIBRARY_PATH=/lt/bt
+	echo "BPFTRACE $(/lt/bt/bpftrace --version 2>&1)"
+fi
+
+# start CONFIG: the tracer for CONFIG, attached, or a failure
+start() {
+	rm -f /tmp/t.out /tmp/t.err
+	case $1 in
+	untraced) return 0 ;;
+	default) set -- ;;
+	stacks) set -- --stacks 32 ;;
+	kprobe) set -- --mode kprobe ;;
+	tracepoint) set -- --mode tracepoint ;;
+	bpftrace)
+		/lt/bt/bpftrace /lt/lazy.bt >/tmp/t.out 2>/tmp/t.err &
+		TP=$!
+		wait_line /tmp/t.out "READY lazy.bt" 600 || { cat /tmp/t.err; return 1; }
+		return 0 ;;
+	*) echo "unknown config $1"; return 1 ;;
+	esac
+	$LT "$@" -j -o /tmp/t.out 2>/tmp/t.err &
+	TP=$!
+	wait_line /tmp/t.err "tracing with" 600 || return 1
+}
+
+# stop CONFIG REP ATTACH_S: the tracer's peak RSS, the findings it printed
+# for each workload's comm, then its own counts
+stop() {
+	[ "$1" = untraced ] && return 0
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' /proc/$TP/status)
+	kill -INT $TP
+	wait $TP
+	st=$?
+	echo "SESSION cfg=$1 rep=$2 exit=$st hwm_kb=${hwm:-0} attach_s=$3"
+	for w in $WLS; do
+		eval "cmd=\$W_$w"
+		comm=${cmd%% *}
+		if [ "$1" = bpftrace ]; then
+			n=$(grep -c "^[a-z_]* $comm " /tmp/t.out)
+		else
+			n=$(grep '"type":"finding"' /tmp/t.out | grep -c "\"comm\":\"$comm\"")
+		fi
+		echo "WLFIND wl=$w cfg=$1 rep=$2 n=$n"
+	done
+	if [ "$1" = bpftrace ]; then
+		# @ev[...]: N per event, @nfind[...]: N per kind, "Lost N events"
+		awk -v tag="cfg=$1 rep=$2" '
+			/^@ev\[/ { ev += $2 }
+			/^@nfind\[/ { fi += $2 }
+			/^(alloc|flush|open|sleep)_/ { pr++ }
+			/Lost [0-9]+ events/ { for (i = 1; i < NF; i++) if ($i == "Lost") lo += $(i + 1) }
+			END { printf "BTCOUNT %s events=%d findings=%d printed=%d lost=%d\n", tag, ev, fi, pr, lo }
+		' /tmp/t.out /tmp/t.err
+	else
+		echo "SUMMARY cfg=$1 rep=$2 $(grep '"type":"summary"' /tmp/t.out)"
+	fi
+	[ $st = 0 ] || { tail -5 /tmp/t.err; return 1; }
+}
+
+# rotate N WORDS...: the words, rotated left by N
+rotate() {
+	i=$1
+	shift
+	while [ $i -gt 0 ]; do w1=$1; shift; set -- "$@" $w1; i=$((i - 1)); done
+	echo "$@"
+}
+
+# One untimed run of each workload first: page cache, binaries, slabs warm.
+for w in $WLS; do
+	eval "cmd=\$W_$w"
+	/lt/lt-timeit $cmd >/dev/null 2>&1
+done
+
+fail=0
+nc=$(echo $CONFIGS | wc -w)
+nw=$(echo $WLS | wc -w)
+r=1
+while [ $r -le $REPS ]; do
+	for c in $(rotate $((r % nc)) $CONFIGS); do
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		if ! start $c; then
+			echo "SESSION cfg=$c rep=$r exit=start-failed"
+			fail=1
+			continue
+		fi
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		for w in $(rotate $((r % nw)) $WLS); do
+			eval "cmd=\$W_$w"
+			/lt/lt-timeit $cmd >/tmp/w.out 2>/tmp/w.err
+			wst=$?
+			ns=$(sed -n 's/^TIME ns=\([0-9]*\).*/\1/p' /tmp/w.err)
+			echo "RESULT wl=$w cfg=$c rep=$r ns=${ns:-0} status=$wst"
+			[ $wst = 0 ] || fail=1
+		done
+		stop $c $r "$(echo "$t0 $t1" | awk '{ print $2 - $1 }')" || fail=1
+	done
+	r=$((r + 1))
+done
+exit $fail
