@@ -4,29 +4,31 @@
 # a leak or a broken invariant.
 #   fuzz/run.sh [libFuzzer flags] -- build/fuzz/fuzz_NAME...
 # Seeds come from fuzz/corpus/NAME/ (read only: new inputs go to
-# build/fuzz/work/NAME/), a dictionary from fuzz/NAME.dict when present.
-# Crash inputs land in build/fuzz/artifacts/, full logs in build/fuzz/logs/.
+# $FUZZ_OUT/work/NAME/), a dictionary from fuzz/NAME.dict when present.
+# Crash inputs land in $FUZZ_OUT/artifacts/, full logs in $FUZZ_OUT/logs/
+# (FUZZ_OUT defaults to build/fuzz).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 flags=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do flags+=("$1"); shift; done
 shift || true
 [ $# -gt 0 ] || { echo "fuzz: no targets given" >&2; exit 1; }
-mkdir -p build/fuzz/logs build/fuzz/artifacts
+out=${FUZZ_OUT:-build/fuzz}
+mkdir -p "$out/logs" "$out/artifacts"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 fail=0
 for t in "$@"; do
 	name=$(basename "$t")
 	name=${name#fuzz_}
-	work=build/fuzz/work/$name
-	log=build/fuzz/logs/$name.log
+	work=$out/work/$name
+	log=$out/logs/$name.log
 	mkdir -p "$work"
 	seeds=()
 	[ -d "fuzz/corpus/$name" ] && seeds=("fuzz/corpus/$name")
 	dict=()
 	[ -f "fuzz/$name.dict" ] && dict=("-dict=fuzz/$name.dict")
 	"$t" "${flags[@]}" "${dict[@]}" -print_final_stats=1 \
-		-artifact_prefix="build/fuzz/artifacts/$name-" \
+		-artifact_prefix="$out/artifacts/$name-" \
 		"$work" "${seeds[@]}" >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

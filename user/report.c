@@ -274,7 +274,8 @@ void report_hists(struct lt_session *s, int fd)
 	for (size_t i = 0; i < n; i++)	/* ids this build knows */
 		if (rows[i].key.hist < LT_H_MAX)
 			rows[kept++] = rows[i];
-	qsort(rows, kept, sizeof(*rows), row_cmp);
+	if (kept)	/* no rows: rows is NULL, which qsort forbids */
+		qsort(rows, kept, sizeof(*rows), row_cmp);
 	if (s->cfg.json) {
 		for (size_t i = 0; i < kept; i++)
 			hist_json(s, &rows[i]);
