@@ -157,7 +157,7 @@ asan:
 		LDFLAGS_STATIC='$(SAN_FLAGS)' $(ASAN_OUT)/lazytrace \
 		$(patsubst $(OUT)/%,$(ASAN_OUT)/%,$(UNIT_TESTS)) $(ASAN_OUT)/fixture_btf.o
 
-asan-test: asan workloads
+asan-test: asan workloads models
 	tests/sanitize/run.sh $(ASAN_OUT)
 
 test: unit-test host-test model-test vm-test asan-test fuzz-smoke
