@@ -40,7 +40,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
-.PHONY: fuzz fuzz-smoke asan asan-test
+.PHONY: fuzz fuzz-smoke fuzz-long asan asan-test
 
 all: $(OUT)/lazytrace
 ifeq ($(ARCH),arm64)
@@ -150,6 +150,11 @@ fuzz: $(FUZZ_TARGETS)
 # A short run of every target over its corpus; finds go to build/fuzz/.
 fuzz-smoke: fuzz
 	fuzz/run.sh -runs=50000 -max_total_time=10 -- $(FUZZ_TARGETS)
+
+# The recorded campaign (docs/FUZZING.md): FUZZ_RUNS executions a target.
+FUZZ_RUNS ?= 1000000
+fuzz-long: fuzz
+	FUZZ_OUT=build/fuzz-long fuzz/run.sh -runs=$(FUZZ_RUNS) -- $(FUZZ_TARGETS)
 
 # The same tree in $(ASAN_OUT), compiled and linked with the sanitizers.
 asan:

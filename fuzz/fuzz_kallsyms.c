@@ -5,11 +5,13 @@
  * of the input as a name query and every hex word as an address. Checks
  * that name searches return sorted, matching text symbols and that an
  * address lookup returns a symbol that exists at or below the address and
- * that the table answers in address order.
+ * that the table answers in address order. The hex words also make a
+ * kernel stack for the symbolizer (first frame, allocator and caller).
  */
 #include <stdbool.h>
 #include "fuzz.h"
 #include "ksyms.h"
+#include "symbolize.h"
 
 #define MAX_WORDS	32
 #define MAX_OUT		8
@@ -77,6 +79,27 @@ static const struct lt_ksym *check_addr(const struct lt_ksyms *ks,
 	return s;
 }
 
+/* The names the symbolizer picks are names the table holds. */
+static void check_stack(const struct lt_ksyms *ks, const uint64_t *addrs,
+			size_t n)
+{
+	unsigned long long stack[MAX_WORDS * 3];
+	char alloc[24], caller[24];
+	size_t first;
+
+	for (size_t i = 0; i < n; i++)
+		stack[i] = addrs[i];
+	first = stack_first_frame(ks, stack, n);
+	FUZZ_CHECK(first < n || !n);
+	stack_allocator(ks, stack, n, alloc, sizeof(alloc), caller,
+			sizeof(caller));
+	FUZZ_CHECK(strlen(alloc) < sizeof(alloc));
+	FUZZ_CHECK(strlen(caller) < sizeof(caller));
+	FUZZ_CHECK(!caller[0] || alloc[0]);
+	if (alloc[0] && strlen(alloc) < sizeof(alloc) - 1)
+		FUZZ_CHECK(stack_has(ks, stack, n, alloc));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *words = fuzz_text(data, size), *w, *save = NULL;
@@ -120,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FUZZ_CHECK(t->addr <= s->addr);
 		}
 	}
+	check_stack(ks, addrs, na);
 	ksyms_free(ks);
 	free(words);
 	return 0;
