@@ -33,6 +33,8 @@ for t in "$@"; do
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+	# libFuzzer divides by whole seconds: a run under 1 s reports 0
+	grep -q '^Done .* in 0 second' "$log" && speed=">$runs"
 	cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
 	if [ $rc -eq 0 ]; then
 		printf 'fuzz %-18s ok   %9s runs %7s exec/s  %s\n' \
