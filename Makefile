@@ -4,11 +4,13 @@
 #                   (cross: aarch64-linux-gnu-gcc, vmlinux/arm64, libs :arm64)
 #   make deps       install the Debian build and test dependencies
 #   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
-#   make test       unit, host live, report, metrics, install and VM tests,
-#                   benchmark smoke run
+#   make test       unit, host live, report, metrics, install, VM,
+#                   sanitizer and fuzz smoke tests, benchmark smoke run
 #   make install    build/dyn/lazytrace, man page, bash completion
 #                   (DESTDIR=, prefix=/usr/local)
 #   make bench      overhead and throughput benchmarks (docs/PERFORMANCE.md)
+#   make fuzz       libFuzzer targets fuzz/fuzz_*.c -> build/fuzz/ (docs/FUZZING.md)
+#   make asan       build/asan/: the loader and unit tests under ASan+UBSan
 
 ARCH ?= x86
 OUT := build
@@ -48,6 +50,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test
 .PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
 .PHONY: install metrics-test install-test report-test
 .PHONY: bench bench-smoke
+.PHONY: fuzz fuzz-smoke fuzz-long asan asan-test
 
 all: $(OUT)/lazytrace
 ifneq ($(ARCH),arm64)
@@ -150,9 +153,48 @@ arm64:
 vm-test: all workloads arm64
 	tests/vm/run.sh
 
-test: unit-test host-test model-test report-test metrics-test install-test \
-	vm-test bench-smoke
+# ---- fuzzing and sanitizers (docs/FUZZING.md) ----
+# Sanitized builds link dynamically: the ASan runtime needs it.
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_CFLAGS := $(SAN_FLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf
+FUZZ_OBJS := $(patsubst $(OUT)/user/%,$(OUT)/fuzzobj/%,$(LIB_OBJS))
+FUZZ_TARGETS := $(patsubst fuzz/%.c,$(OUT)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+ASAN_OUT := build/asan
 
+$(OUT)/fuzzobj/%.o: user/%.c $(wildcard user/*.h) bpf/lazytrace.h $(OUT)/lazytrace.skel.h
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(OUT)/fuzz/%: fuzz/%.c fuzz/fuzz.h $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LIBS) -lm
+
+# Pattern-rule inputs are intermediate to make: keep them between builds.
+.SECONDARY: $(FUZZ_OBJS)
+
+fuzz: $(FUZZ_TARGETS)
+
+# A short run of every target over its corpus; finds go to build/fuzz/.
+fuzz-smoke: fuzz
+	fuzz/run.sh -runs=50000 -max_total_time=10 -- $(FUZZ_TARGETS)
+
+# The recorded campaign (docs/FUZZING.md): FUZZ_RUNS executions a target.
+FUZZ_RUNS ?= 1000000
+fuzz-long: fuzz
+	FUZZ_OUT=build/fuzz-long fuzz/run.sh -runs=$(FUZZ_RUNS) -- $(FUZZ_TARGETS)
+
+# The same tree in $(ASAN_OUT), compiled and linked with the sanitizers.
+asan:
+	$(MAKE) OUT=$(ASAN_OUT) CC=$(CLANG) CFLAGS='$(SAN_FLAGS)' \
+		LDFLAGS_STATIC='$(SAN_FLAGS)' $(ASAN_OUT)/lazytrace \
+		$(patsubst $(OUT)/%,$(ASAN_OUT)/%,$(UNIT_TESTS)) $(ASAN_OUT)/fixture_btf.o
+
+asan-test: asan workloads models
+	tests/sanitize/run.sh $(ASAN_OUT)
+
+test: unit-test host-test model-test report-test metrics-test install-test \
+	vm-test asan-test fuzz-smoke bench-smoke
 
 # Not a test: the figures of docs/PERFORMANCE.md. The smoke run checks only
 # that the benchmark runs and gives well-formed tables.

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../user/http_route.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -26,12 +27,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf[size - 1] = 0;
 	url = memchr(buf, 0, size - 1) ? buf + strlen(buf) + 1 : NULL;
 	r = http_route(buf, url, q);
-	if (r.status == 200 ? r.page == LT_PAGE_ERROR
-			    : (r.page != LT_PAGE_ERROR || r.status < 400 ||
-			       r.status > 499))
-		abort();
-	if (r.status == 200 && (q || strcmp(buf, "GET") && strcmp(buf, "HEAD")))
-		abort();
+	/* 200 always carries a page; anything else is a 4xx without one */
+	if (r.status == 200)
+		FUZZ_CHECK(r.page != LT_PAGE_ERROR);
+	else
+		FUZZ_CHECK(r.page == LT_PAGE_ERROR && r.status >= 400 &&
+			   r.status <= 499);
+	/* only a plain GET or HEAD is ever served */
+	if (r.status == 200)
+		FUZZ_CHECK(!q && (!strcmp(buf, "GET") || !strcmp(buf, "HEAD")));
 	free(buf);
 	return 0;
 }

@@ -17,6 +17,8 @@ PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db python3-yaml)
 # make bench / bench-smoke: Debian's bpftrace runs in the VM beside
 # lazytrace (docs/PERFORMANCE.md).
 PKGS+=(bpftrace)
+# make fuzz and make asan: clang-19's libFuzzer, ASan and UBSan runtimes.
+PKGS+=(libclang-rt-19-dev)
 # make ARCH=arm64 (static cross build) and the arm64 VM test. The :arm64
 # -dev packages are Multi-Arch: same, so they co-install with the amd64
 # ones at the same version.

@@ -450,9 +450,12 @@ static const char *find_flag_list(const char *text)
 			continue;
 		}
 		s = skip_space(s + 14);
-		if (*s++ != ',')
+		/* test before stepping: at the NUL, s++ ran past it and the
+		 * next strstr() read beyond the buffer
+		 * (fuzz/corpus/format/crash-ends-after-gfp-flags) */
+		if (*s != ',')
 			continue;
-		s = skip_space(s);
+		s = skip_space(s + 1);
 		if (*s != '"' || !(q = skip_string(s)))
 			continue;
 		q = skip_space(q);

@@ -428,16 +428,17 @@ static int strset_parse(struct lt_strset *s, size_t len)
 	return 0;
 }
 
-struct lt_strset *strset_load(const char *path)
+struct lt_strset *strset_from_text(char *text, size_t len)
 {
 	struct lt_strset *s = calloc(1, sizeof(*s));
-	size_t len;
 	int err;
 
-	if (!s)
+	if (!s) {
+		free(text);
 		return NULL;
-	s->buf = read_whole(path, &len);
-	if (!s->buf || strset_parse(s, len))
+	}
+	s->buf = text;
+	if (strset_parse(s, len))
 		goto fail;
 	return s;
 fail:
@@ -445,6 +446,14 @@ fail:
 	strset_free(s);
 	errno = err;
 	return NULL;
+}
+
+struct lt_strset *strset_load(const char *path)
+{
+	size_t len;
+	char *text = read_whole(path, &len);
+
+	return text ? strset_from_text(text, len) : NULL;
 }
 
 void strset_free(struct lt_strset *s)

@@ -45,6 +45,9 @@ const char *ksyms_format(const struct lt_ksyms *ks, uint64_t addr, char *buf,
 /* A set of names, e.g. available_filter_functions. */
 struct lt_strset;
 struct lt_strset *strset_load(const char *path);	/* first word a line */
+/* The same from text in a malloc'd, NUL-terminated buffer, which the set
+ * takes over (freed on failure too). */
+struct lt_strset *strset_from_text(char *text, size_t len);
 void strset_free(struct lt_strset *s);
 int strset_has(const struct lt_strset *s, const char *name);
 size_t strset_count(const struct lt_strset *s);

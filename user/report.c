@@ -6,10 +6,14 @@
 #include <bpf/bpf.h>
 #include <json-c/json.h>
 #include "../bpf/lazytrace.h"
+#include "comm.h"
 #include "hist.h"
 #include "map_rows.h"
 #include "report.h"
 #include "symbolize.h"
+
+/* Every flag of a full table decoded: 256 bytes cut real ones short. */
+#define LT_GFP_TEXT	1024
 
 static const struct { const char *name, *unit; } hists[LT_H_MAX] = {
 	[LT_H_BATCH_PAGES] = { "batch_pages", "pages" },
@@ -50,8 +54,8 @@ static void finding_json(struct lt_session *s, const struct lt_finding *f,
 			 size_t first, const char *alloc, const char *caller)
 {
 	json_object *o = json_object_new_object(), *st = json_object_new_array();
+	char buf[256], gfp[LT_GFP_TEXT], comm[LT_COMM_LEN];
 	size_t shown = 0;
-	char buf[256];
 
 	json_object_object_add(o, "type", json_object_new_string("finding"));
 	json_object_object_add(o, "kind", json_object_new_string(kind_name(f->kind)));
@@ -62,7 +66,8 @@ static void finding_json(struct lt_session *s, const struct lt_finding *f,
 	json_object_object_add(o, "ts_ns", json_object_new_uint64(f->ts_ns));
 	json_object_object_add(o, "pid", json_object_new_int(f->pid));
 	json_object_object_add(o, "tid", json_object_new_int(f->tid));
-	json_object_object_add(o, "comm", json_object_new_string(f->comm));
+	json_object_object_add(o, "comm", json_object_new_string(
+		comm_clean(f->comm, comm, true)));
 	json_object_object_add(o, "cpu", json_object_new_int(f->cpu));
 	json_object_object_add(o, "depth", json_object_new_int(f->depth));
 	json_object_object_add(o, "pause", json_object_new_int(f->pause));
@@ -73,7 +78,7 @@ static void finding_json(struct lt_session *s, const struct lt_finding *f,
 		json_object_object_add(o, "order", json_object_new_int(f->order));
 		json_object_object_add(o, "gfp", json_object_new_uint64(f->gfp));
 		json_object_object_add(o, "gfp_flags", json_object_new_string(
-			gfp_decode(&s->gfp, f->gfp, buf, sizeof(buf))));
+			gfp_decode(&s->gfp, f->gfp, gfp, sizeof(gfp))));
 		json_object_object_add(o, "allocator", json_object_new_string(alloc));
 		json_object_object_add(o, "caller", json_object_new_string(caller));
 	}
@@ -99,28 +104,57 @@ static void finding_json(struct lt_session *s, const struct lt_finding *f,
 	json_object_put(o);
 }
 
+/*
+ * prefix, then text broken after '|' or ' ' so that no line reaches 80
+ * columns; continuation lines are indented. A real allocation's decoded
+ * gfp (GFP_KERNEL_ACCOUNT | __GFP_ZERO | ...) is longer than one line
+ * (fuzz/corpus/finding/crash-gfp-past-80-columns).
+ */
+static void put_wrapped(FILE *out, const char *prefix, const char *text)
+{
+	size_t col = strlen(prefix);
+
+	fputs(prefix, out);
+	while (*text) {
+		size_t n = strcspn(text, "| ");
+
+		n += text[n] != '\0';	/* the separator stays on its line */
+		if (col + n > 79 && col > 4) {
+			fputs("\n    ", out);
+			col = 4;
+		}
+		fwrite(text, 1, n, out);
+		col += n;
+		text += n;
+	}
+	fputc('\n', out);
+}
+
 static void finding_text(struct lt_session *s, const struct lt_finding *f,
 			 size_t first, const char *alloc, const char *caller)
 {
-	char tbuf[16], buf[256];
+	char tbuf[24], buf[256], gfp[LT_GFP_TEXT], comm[LT_COMM_LEN];
 	time_t now = time(NULL);
 	size_t shown = 0;
 
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
 	/* two short lines keep the worst case (long comm, 7-digit pids)
 	 * under 80 columns */
-	fprintf(s->out, "%s %-7s %-19s %.15s %u/%u\n", tbuf,
-		severity_name(f->severity), kind_name(f->kind), f->comm,
-		f->pid, f->tid);
+	fprintf(s->out, "%s %-7s %-19s %s %u/%u\n", tbuf,
+		severity_name(f->severity), kind_name(f->kind),
+		comm_clean(f->comm, comm, false), f->pid, f->tid);
 	fprintf(s->out, "  cpu %u depth %u pause %u\n", f->cpu, f->depth,
 		f->pause);
 	switch (f->kind) {
 	case LT_K_ALLOC_IN_LAZY:
-		fprintf(s->out, "  order %u gfp %s\n", f->order,
-			gfp_decode(&s->gfp, f->gfp, buf, sizeof(buf)));
-		if (alloc[0])
-			fprintf(s->out, "  allocator %s <- %s\n", alloc,
-				caller[0] ? caller : "?");
+		snprintf(tbuf, sizeof(tbuf), "  order %u gfp ", f->order);
+		put_wrapped(s->out, tbuf,
+			    gfp_decode(&s->gfp, f->gfp, gfp, sizeof(gfp)));
+		if (alloc[0]) {
+			snprintf(buf, sizeof(buf), "%s <- %s", alloc,
+				 caller[0] ? caller : "?");
+			put_wrapped(s->out, "  allocator ", buf);
+		}
 		break;
 	case LT_K_FLUSH_IN_LAZY:
 		if (f->pages == ~0ULL)
@@ -153,18 +187,24 @@ static void finding_text(struct lt_session *s, const struct lt_finding *f,
 			ksyms_format(s->ks, f->stack[i], buf, sizeof(buf)));
 }
 
-void report_finding(struct lt_session *s, const struct lt_finding *f)
+void report_finding(struct lt_session *s, const struct lt_finding *rec)
 {
 	char alloc[64] = "", caller[64] = "";
-	size_t first = stack_first_frame(s->ks, f->stack, f->nstack);
+	struct lt_finding f = *rec;
+	size_t first;
 
-	if (f->kind == LT_K_ALLOC_IN_LAZY)
-		stack_allocator(s->ks, f->stack, f->nstack, alloc,
+	/* The record is the kernel side's word: never read past stack[]
+	 * on it (fuzz/corpus/finding/crash-*). */
+	if (f.nstack > LT_MAX_STACK)
+		f.nstack = LT_MAX_STACK;
+	first = stack_first_frame(s->ks, f.stack, f.nstack);
+	if (f.kind == LT_K_ALLOC_IN_LAZY)
+		stack_allocator(s->ks, f.stack, f.nstack, alloc,
 				sizeof(alloc), caller, sizeof(caller));
 	if (s->cfg.json)
-		finding_json(s, f, first, alloc, caller);
+		finding_json(s, &f, first, alloc, caller);
 	else
-		finding_text(s, f, first, alloc, caller);
+		finding_text(s, &f, first, alloc, caller);
 }
 
 /* ---- histograms ---- */
@@ -194,9 +234,9 @@ static void hist_json(struct lt_session *s, const struct hist_row *r)
 {
 	json_object *o = json_object_new_object(), *b = json_object_new_array();
 	unsigned int first, last;
-	char comm[LT_COMM_LEN + 1];
+	char comm[LT_COMM_LEN];
 
-	snprintf(comm, sizeof(comm), "%.*s", LT_COMM_LEN, r->key.comm);
+	comm_clean(r->key.comm, comm, true);
 	json_object_object_add(o, "type", json_object_new_string("histogram"));
 	json_object_object_add(o, "name", json_object_new_string(hist_name(r->key.hist)));
 	json_object_object_add(o, "unit", json_object_new_string(hist_unit(r->key.hist)));
@@ -229,6 +269,8 @@ static void hist_json(struct lt_session *s, const struct hist_row *r)
 static void hist_text(struct lt_session *s, const struct hist_row *rows,
 		      size_t n)
 {
+	char comm[LT_COMM_LEN];
+
 	for (unsigned int id = 0; id < LT_H_MAX; id++) {
 		unsigned long long all[LT_HIST_SLOTS] = { 0 };
 		size_t ncomm = 0;
@@ -248,7 +290,8 @@ static void hist_text(struct lt_session *s, const struct hist_row *rows,
 		for (size_t i = 0; s->cfg.verbose && i < n; i++) {
 			if (rows[i].key.hist != id)
 				continue;
-			fprintf(s->out, "\n  comm %.16s\n", rows[i].key.comm);
+			fprintf(s->out, "\n  comm %s\n",
+				comm_clean(rows[i].key.comm, comm, false));
 			hist_print(s->out, rows[i].val.slots, LT_HIST_SLOTS,
 				   hist_unit(id));
 		}
@@ -267,7 +310,8 @@ void report_hists(struct lt_session *s, int fd)
 	for (size_t i = 0; i < n; i++)	/* ids this build knows */
 		if (rows[i].key.hist < LT_H_MAX)
 			rows[kept++] = rows[i];
-	qsort(rows, kept, sizeof(*rows), row_cmp);
+	if (kept)	/* no rows: rows is NULL, which qsort forbids */
+		qsort(rows, kept, sizeof(*rows), row_cmp);
 	if (s->cfg.json) {
 		for (size_t i = 0; i < kept; i++)
 			hist_json(s, &rows[i]);

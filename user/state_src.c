@@ -23,11 +23,32 @@ const char *state_src_name(enum lt_state_src src)
 	return src < LT_SRC_MAX ? names[src] : "?";
 }
 
+/* Leading decimal digits, 0 when absent or absurd; *end past them. */
+static int version_number(const char *s, const char **end)
+{
+	int v = 0;
+
+	*end = s;
+	while (**end >= '0' && **end <= '9') {
+		if (v < 100000)
+			v = v * 10 + (**end - '0');
+		(*end)++;
+	}
+	return v < 100000 ? v : 0;
+}
+
+/*
+ * Digits only: sscanf("%d") took "-5" and " 7", and overflowed ints into
+ * negative versions whose major * 100 + minor overflowed in plan_tif
+ * (fuzz/corpus/release/crash-*).
+ */
 void kinfo_parse_release(struct lt_kinfo *ki, const char *release)
 {
+	const char *p;
+
 	snprintf(ki->release, sizeof(ki->release), "%s", release);
-	ki->major = ki->minor = 0;
-	sscanf(release, "%d.%d", &ki->major, &ki->minor);
+	ki->major = version_number(release, &p);
+	ki->minor = p > release && *p == '.' ? version_number(p + 1, &p) : 0;
 }
 
 void kinfo_read(struct lt_kinfo *ki)

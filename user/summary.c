@@ -61,7 +61,8 @@ int summary_read(struct lt_session *s, struct lt_summary *sum)
 		sum->kind[g->key.kind] += g->val.count;
 		sum->kind_sev[g->key.kind][g->key.severity] += g->val.count;
 	}
-	qsort(sum->groups, sum->ngroups, sizeof(*sum->groups), group_cmp);
+	if (sum->ngroups)	/* no rows: groups is NULL, which qsort forbids */
+		qsort(sum->groups, sum->ngroups, sizeof(*sum->groups), group_cmp);
 	return summary_read_stats(s, sum->stats);
 }
 

@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
-LT=build/lazytrace
+LT=${LT_BIN:-build/lazytrace}	# make asan-test passes the sanitizer build
 W=build/workloads
 J=tests/lib/jsonl.py
 T=$(mktemp -d)

@@ -199,6 +199,28 @@ static void no_btf_means_no_state(void **state)
 	assert_int_equal(rules_default(&ki, &sp), LT_RULES_PRE7);
 }
 
+/* found by fuzz_release: sscanf("%d") gave negative and overflowing
+ * versions, and major * 100 + minor overflowed in the arm64 check */
+static void release_digits_only(void **state)
+{
+	static const struct { const char *rel; int major, minor; } cases[] = {
+		{ "6.1.0-40-cloud-amd64", 6, 1 }, { "7", 7, 0 },
+		{ "-64r3a$m", 0, 0 }, { " 7.2", 0, 0 }, { "7.x", 7, 0 },
+		{ "2147483647.99", 0, 99 }, { "99999999999999999999.1", 0, 1 },
+	};
+	struct lt_state_plan sp;
+	struct lt_plan plan = { 0 };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct lt_kinfo ki = { .machine = "aarch64" };
+
+		kinfo_parse_release(&ki, cases[i].rel);
+		assert_int_equal(ki.major, cases[i].major);
+		assert_int_equal(ki.minor, cases[i].minor);
+		state_plan(NULL, &ki, &plan, &sp);
+	}
+}
+
 static void arm64_6_16_uses_tif(void **state)
 {
 	struct env *e = *state;
@@ -244,6 +266,7 @@ int main(void)
 		cmocka_unit_test(slots_name_every_copy),
 		cmocka_unit_test(state_plan_reads_counters_from_btf),
 		cmocka_unit_test(no_btf_means_no_state),
+		cmocka_unit_test(release_digits_only),
 		cmocka_unit_test(arm64_6_16_uses_tif),
 		cmocka_unit_test(uprobe_target_uses_the_model),
 	};

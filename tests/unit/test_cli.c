@@ -75,6 +75,9 @@ static void rejects(void **state)
 		{ "--mode", "uprobe", "unknown --mode 'uprobe'" },
 		{ "--rules", "6.0", "unknown --rules '6.0'" },
 		{ "--fail-on", "alloc_in_lazy,bogus", "unknown --fail-on kind 'bogus'" },
+		/* found by fuzz_names: an empty list would never fail */
+		{ "--fail-on", "", "--fail-on needs a kind" },
+		{ "--fail-on", ",,", "--fail-on needs a kind" },
 		{ "--comm", "a-name-far-too-long", "--comm takes 1 to 15" },
 		{ "--stacks", "33", "--stacks takes 0 to 32" },
 	};
@@ -88,6 +91,23 @@ static void rejects(void **state)
 		assert_non_null(strstr(c.err, bad[i].msg));
 		assert_null(strchr(c.err, '\n'));
 	}
+}
+
+/* found by fuzz_names: a fixed 256-byte copy cut this list after "any"
+ * and accepted it */
+static void fail_on_long_list(void **state)
+{
+	char list[300] = "", *argv[] = { "lazytrace", "--fail-on", list, NULL };
+	struct lt_config c;
+
+	for (int i = 0; i < 18; i++)
+		strcat(list, "alloc_in_lazy,");
+	strcat(list, "anyXYZ");
+	assert_int_not_equal(cli_parse(3, argv, &c, true), 0);
+	assert_non_null(strstr(c.err, "unknown --fail-on kind 'anyXYZ'"));
+	list[strlen(list) - 3] = '\0';
+	assert_int_equal(cli_parse(3, argv, &c, true), 0);
+	assert_int_equal(c.fail_on, LT_FAIL_ANY | 1u << LT_K_ALLOC_IN_LAZY);
 }
 
 static void positional_limits(void **state)
@@ -110,6 +130,7 @@ int main(void)
 		cmocka_unit_test(all_options),
 		cmocka_unit_test(fail_on_any),
 		cmocka_unit_test(rejects),
+		cmocka_unit_test(fail_on_long_list),
 		cmocka_unit_test(positional_limits),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -146,12 +146,68 @@ static void text_stays_under_80_columns(void **state)
 	assert_int_equal(lines, 4 + 4);
 }
 
+/* found by fuzz_finding: a comm is any 15 bytes a task chose */
+static void hostile_comm(void **state)
+{
+	struct lt_finding f = alloc_finding();
+	json_object *o;
+
+	/* a newline and an escape would fake lines in the text report */
+	memcpy(f.comm, "x\n12:00 error\x1b[", 16);
+	s.cfg.json = false;
+	s.out = open_memstream(&buf, &len);
+	report_finding(&s, &f);
+	fclose(s.out);
+	assert_non_null(strstr(buf, " x?12:00 error?[ 10/11\n"));
+	free(buf);
+	/* a name cut mid-character: JSON stays valid UTF-8 */
+	memcpy(f.comm, "ab\xe5\x90\x8d\xe5\x89", 8);
+	o = emit_json(&f);
+	assert_string_equal(str(o, "comm"), "ab\xe5\x90\x8d??");
+	json_object_put(o);
+	/* no NUL at all: 15 bytes, never the bytes after the field */
+	memset(f.comm, 'z', sizeof(f.comm));
+	o = emit_json(&f);
+	assert_string_equal(str(o, "comm"), "zzzzzzzzzzzzzzz");
+	json_object_put(o);
+}
+
+/* found by fuzz_finding: real gfp masks decode past one line */
+static void long_gfp_wraps(void **state)
+{
+	struct lt_finding f = alloc_finding();
+	struct lt_gfp_table saved = s.gfp;
+	char *line, *save = NULL;
+
+	for (int i = 0; i < 24; i++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "__GFP_FLAG_NUMBER_%d", i);
+		gfp_table_add(&s.gfp, 1ULL << (i + 16), name);
+	}
+	f.gfp = ~0ULL;
+	f.nstack = 99;	/* more than stack[] holds: clamped */
+	s.cfg.json = false;
+	s.out = open_memstream(&buf, &len);
+	report_finding(&s, &f);
+	fclose(s.out);
+	s.gfp = saved;
+	assert_non_null(strstr(buf, "__GFP_FLAG_NUMBER_23|"));
+	assert_true(strstr(buf, "|0x") || strstr(buf, "\n    0x"));
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		assert_true(strlen(line) < 80);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(alloc_finding_json),
 		cmocka_unit_test(stacks_limit_and_flush_pages),
 		cmocka_unit_test(text_stays_under_80_columns),
+		cmocka_unit_test(hostile_comm),
+		cmocka_unit_test(long_gfp_wraps),
 	};
 	return cmocka_run_group_tests_name("report", tests, setup, teardown);
 }
