@@ -79,7 +79,7 @@ $(OUT)/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_none.o
 
 $(OUT)/dyn/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_server.o
 	@mkdir -p $(@D)
-	$(CC) -o $@ $^ $(LIBS) -lmicrohttpd
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lmicrohttpd
 
 # ---- workloads and the independent ground-truth counter (VM tests) ----
 
@@ -187,7 +187,7 @@ fuzz-long: fuzz
 # The same tree in $(ASAN_OUT), compiled and linked with the sanitizers.
 asan:
 	$(MAKE) OUT=$(ASAN_OUT) CC=$(CLANG) CFLAGS='$(SAN_FLAGS)' \
-		LDFLAGS_STATIC='$(SAN_FLAGS)' $(ASAN_OUT)/lazytrace \
+		LDFLAGS_STATIC='$(SAN_FLAGS)' $(ASAN_OUT)/lazytrace $(ASAN_OUT)/dyn/lazytrace \
 		$(patsubst $(OUT)/%,$(ASAN_OUT)/%,$(UNIT_TESTS)) $(ASAN_OUT)/fixture_btf.o
 
 asan-test: asan workloads models

@@ -68,6 +68,11 @@ static int poll_loop(struct lt_session *s)
 		double t;
 
 		err = ring_buffer__poll(s->rb, 100);
+		/* The BPF side wakes us only once records pile up
+		 * (bpf/emit.bpf.h): a quiet timeout must still drain the few
+		 * that are waiting, or a lone finding waits for the exit. */
+		if (err == 0)
+			err = ring_buffer__consume(s->rb);
 		if (err < 0 && err != -EINTR) {
 			lt_err("ring buffer poll: %s", strerror(-err));
 			return 2;

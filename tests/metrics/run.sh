@@ -9,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
-LT=build/dyn/lazytrace
+LT=${LT_DYN:-build/dyn/lazytrace}	# tests/sanitize/run.sh: the ASan build
 W=build/workloads
 M=build/model/lt-model-pre7
 J=tests/lib/jsonl.py

@@ -1,6 +1,7 @@
 #!/bin/bash
-# The unit tests, the host live tests and the uprobe-model tests against
-# the ASan+UBSan build (make asan). Any sanitizer report fails the run: the process aborts, so
+# The unit, host live, uprobe-model and metrics tests (the HTTP server
+# under hostile requests) against the ASan+UBSan build (make asan). Any
+# sanitizer report fails the run: the process aborts, so
 # its test fails, and every report is also written to a log directory that
 # must stay empty - a report from a process whose exit code no test looks
 # at still counts.
@@ -24,6 +25,8 @@ echo "== host live tests (LT_BIN=$B/lazytrace)"
 LT_BIN=$B/lazytrace tests/host/run.sh || fail=1
 echo "== uprobe model tests (LT_BIN=$B/lazytrace)"
 LT_BIN=$B/lazytrace tests/model/run.sh || fail=1
+echo "== metrics tests (LT_DYN=$B/dyn/lazytrace): the HTTP server too"
+LT_DYN=$B/dyn/lazytrace tests/metrics/run.sh || fail=1
 
 reports=$(find "$LOGS" -type f | wc -l)
 for f in "$LOGS"/*; do
