@@ -31,6 +31,7 @@ struct lt_config {
 	const char *kallsyms_path;	/* --kallsyms */
 	const char *uprobe_target;	/* --uprobe-target: a user-space model */
 	bool seed_v2;			/* leave(state), the seed's v2 API */
+	unsigned int ring_kib;		/* --ring-buffer, 0 = built-in 1 MiB */
 	char err[160];			/* why parsing failed */
 };
 

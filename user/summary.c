@@ -166,6 +166,11 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 			       json_object_new_uint64(sum->stats[LT_ST_GATHER_FULLMM]));
 	json_object_object_add(o, "gathers_ranged",
 			       json_object_new_uint64(sum->stats[LT_ST_GATHER_PARTIAL]));
+	/* Per-task state (lt_tasks): created, and still held at the end. */
+	json_object_object_add(o, "task_states",
+			       json_object_new_uint64(sum->stats[LT_ST_TASKS_NEW]));
+	json_object_object_add(o, "task_states_live", json_object_new_uint64(
+		sum->stats[LT_ST_TASKS_NEW] - sum->stats[LT_ST_TASKS_GONE]));
 	json_object_object_add(o, "events", ev);
 	json_object_object_add(o, "probes", probes_json(s));
 	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));

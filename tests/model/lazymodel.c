@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MODEL __attribute__((noinline, used))
@@ -330,6 +331,35 @@ static void concurrency(void)
 		pthread_join(t[i], NULL);
 }
 
+/* 10. 10,000 short-lived tasks, each with per-task section state; every
+ * 10th exits with its section open. Sequential: the state of one dead
+ * task must be gone before the next, which bounds what is held. */
+#define FORKS		10000
+
+static void fork_storm(void)
+{
+	for (int i = 0; i < FORKS; i++) {
+		pid_t p = fork();
+
+		if (p < 0) {
+			perror("fork");
+			exit(1);
+		}
+		if (p == 0) {
+			int s = ENTER();
+
+			(void)s;
+			if (i % 10)
+				LEAVE(s);
+			_exit(0);
+		}
+		if (waitpid(p, NULL, 0) != p) {
+			perror("waitpid");
+			exit(1);
+		}
+	}
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -347,6 +377,7 @@ static const struct {
 	{ "exit-open", exit_open },
 	{ "flush-in-lazy", flush_in_lazy },
 	{ "concurrency", concurrency },
+	{ "fork-storm", fork_storm },
 };
 
 int main(int argc, char **argv)

@@ -131,4 +131,41 @@ if scenario v7 concurrency 7.0; then
 	is concurrency total 100
 fi
 
+# 10. fork storm: 10,000 tasks each create per-task state (lt_tasks); all
+# of it must be gone once they are, and 1 in 10 exits with a section open.
+if scenario pre7 fork-storm pre-7.0; then
+	is fork-storm summary.task_states 10000
+	is fork-storm summary.task_states_live 0
+	is fork-storm summary.findings.open_at_exit 1000
+	is fork-storm summary.findings.alloc_in_lazy 0
+fi
+
+# 11. ring buffer overflow: a 4 KiB ring and a consumer stopped (SIGSTOP)
+# while the 100 findings of the concurrency scenario are raised. The
+# aggregation stays exact; every record the ring refused is counted.
+$LT --uprobe-target build/model/lt-model-v7 --rules 7.0 --comm lt-model-v7 \
+	--ring-buffer 4 -j -o "$T/overflow.jsonl" 2>"$T/overflow.err" &
+pid=$!
+if wait_for "$T/overflow.err" "tracing with" 30; then
+	kill -STOP $pid
+	build/model/lt-model-v7 concurrency >"$T/overflow.out"
+	kill -CONT $pid
+	kill -INT $pid
+	wait $pid; rc=$?
+	agg=$(q overflow summary.findings.alloc_in_lazy)
+	str=$(q overflow summary.streamed)
+	drop=$(q overflow summary.dropped)
+	echo "overflow: aggregated $agg, streamed $str, dropped $drop"
+	check "overflow: lazytrace exits 0" [ $rc -eq 0 ]
+	is overflow summary.findings.alloc_in_lazy 100
+	check "overflow: the stopped consumer made the ring drop" [ "$drop" -gt 0 ]
+	check "overflow: the ring still delivered what fit" [ "$str" -gt 0 ]
+	check "overflow: dropped = aggregated - streamed ($drop = $agg - $str)" \
+		[ "$drop" -eq $((agg - str)) ]
+	is overflow count:alloc_in_lazy "$str"
+else
+	not_ok "overflow: lazytrace did not start: $(cat "$T/overflow.err")"
+	kill $pid 2>/dev/null
+fi
+
 finish
