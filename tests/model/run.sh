@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 LT=build/lazytrace
 J=tests/lib/jsonl.py
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'umount "$T/full" 2>/dev/null; rm -rf "$T"' EXIT
 
 # scenario MODEL NAME RULES [LAZYTRACE ARGS...]: trace one model run into
 # $T/NAME.jsonl (lazytrace) and $T/NAME.out (the model's stdout).
@@ -166,6 +166,35 @@ if wait_for "$T/overflow.err" "tracing with" 30; then
 else
 	not_ok "overflow: lazytrace did not start: $(cat "$T/overflow.err")"
 	kill $pid 2>/dev/null
+fi
+
+# 12. full disk: -o on a full tmpfs. One clear error line, tracing goes
+# on, and the summary (on stderr) still has the exact in-kernel counts.
+mkdir -p "$T/full"
+if mount -t tmpfs -o size=64k tmpfs "$T/full"; then
+	dd if=/dev/zero of="$T/full/filler" bs=4k 2>/dev/null	# until ENOSPC
+	$LT --uprobe-target build/model/lt-model-v7 --rules 7.0 \
+		--comm lt-model-v7 -j -o "$T/full/out.jsonl" 2>"$T/full.err" &
+	pid=$!
+	if wait_for "$T/full.err" "tracing with" 30; then
+		build/model/lt-model-v7 concurrency >"$T/full.out"
+		kill -INT $pid
+		wait $pid; rc=$?
+		head -2 "$T/full.err"
+		grep '^{' "$T/full.err" >"$T/fullsum.jsonl"
+		check "full disk: exit code 2" [ $rc -eq 2 ]
+		check "full disk: one error line naming ENOSPC" \
+			[ "$(grep -c '^lazytrace: writing .*No space left on device' "$T/full.err")" -eq 1 ]
+		is fullsum summary.findings.alloc_in_lazy 100
+		is fullsum summary.streamed 100
+		is fullsum summary.dropped 0
+	else
+		not_ok "full disk: lazytrace did not start: $(cat "$T/full.err")"
+		kill $pid 2>/dev/null
+	fi
+	umount "$T/full"
+else
+	not_ok "full disk: cannot mount a tmpfs"
 fi
 
 finish
