@@ -5,8 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
-LT=build/lazytrace
-W=build/workloads
+LT=${LT:-build/lazytrace}
+W=${W:-build/workloads}
 J=tests/lib/jsonl.py
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -87,28 +87,45 @@ else
 	kill $pid 2>/dev/null
 fi
 
-# ---- bad input: one line, exit 2, nothing attached ----
-bad() {
-	local name=$1
-	shift
-	"$@" >"$T/bad.out" 2>"$T/bad.err"
-	local rc=$? lines
-	lines=$(wc -l <"$T/bad.err")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && detached; then
+# ---- bad input (tests/host/bad_input.tsv): one line, exit 2, nothing
+# attached ----
+nbad=0
+while IFS=$'\t' read -r name want cmd; do
+	case "$name" in ''|'#'*) continue ;; esac
+	nbad=$((nbad + 1))
+	eval "$cmd" >"$T/bad.out" 2>"$T/bad.err"
+	rc=$? lines=$(wc -l <"$T/bad.err")
+	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] &&
+	   grep -qE -- "^lazytrace: .*$want" "$T/bad.err" && detached; then
 		ok "bad input: $name -> $(cat "$T/bad.err")"
 	else
-		not_ok "bad input: $name (rc $rc, $lines lines): $(cat "$T/bad.err")"
+		not_ok "bad input: $name (rc $rc, $lines lines, want /$want/): $(head -3 "$T/bad.err")"
 	fi
-}
-bad "unknown pid" $LT -p 999999999 -d 1
-bad "not a cgroup" $LT -c /tmp -d 1
-bad "negative duration" $LT -d -5
-bad "unknown mode" $LT --mode magic
-bad "unknown rules" $LT --rules 6.0
-bad "unknown fail-on kind" $LT --fail-on nonsense
-bad "fentry forced where unavailable" $LT --mode fentry -d 1
-bad "missing BTF" $LT --btf /nonexistent/vmlinux -d 1
-bad "unwritable output" $LT -o /proc/version/x -d 1
-bad "not root" setpriv --reuid=65534 --regid=65534 --clear-groups $LT -d 1
+done <tests/host/bad_input.tsv
+check "bad input: the table has at least 10 cases ($nbad)" [ $nbad -ge 10 ]
+
+# ---- tracefs not mounted: not needed (BPF links do not go through it),
+# so lazytrace says what it loses and still traces ----
+unshare -m sh -c "umount /sys/kernel/tracing 2>/dev/null
+	umount /sys/kernel/debug/tracing 2>/dev/null
+	$LT --list-probes >$T/notrace.plan 2>&1; echo \$? >$T/notrace.rc
+	$LT --mode tracepoint --comm lt-munmap -d 600 -j -o $T/notrace.jsonl \
+		2>$T/notrace.err &
+	echo \$! >$T/notrace.pid; wait" &
+sh_pid=$!
+if wait_for "$T/notrace.err" "tracing with" 20; then
+	$W/lt-munmap 4 512 >/dev/null
+	kill -INT "$(cat "$T/notrace.pid")"
+	wait $sh_pid
+	check "no tracefs: list-probes exits 0" [ "$(cat "$T/notrace.rc")" = 0 ]
+	check "no tracefs: list-probes says so" \
+		grep -q "^tracefs: no available_filter_functions" "$T/notrace.plan"
+	check "no tracefs: tracepoint mode still counts allocations (>= 2048)" \
+		[ "$($J "$T/notrace.jsonl" hist:alloc_order:lt-munmap)" -ge 2048 ]
+	check "no tracefs: detached" detached
+else
+	not_ok "no tracefs: lazytrace did not start: $(cat "$T/notrace.err")"
+	kill "$(cat "$T/notrace.pid")" 2>/dev/null
+fi
 
 finish

@@ -77,6 +77,9 @@ static void rejects(void **state)
 		{ "--fail-on", "alloc_in_lazy,bogus", "unknown --fail-on kind 'bogus'" },
 		{ "--comm", "a-name-far-too-long", "--comm takes 1 to 15" },
 		{ "--stacks", "33", "--stacks takes 0 to 32" },
+		{ "--ring-buffer", "3000", "--ring-buffer takes KiB" },
+		{ "--ring-buffer", "2", "--ring-buffer takes KiB" },
+		{ "--ring-buffer", "524288", "--ring-buffer takes KiB" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
