@@ -8,6 +8,8 @@ PKGS=(clang-19 bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
       gzip xz-utils zstd binutils file)
 # The tests: JSON queries (tests/lib/jsonl.py) and the VM log splitter.
 PKGS+=(python3)
+# Reliability tests: bpftrace next to lazytrace, setpriv (not root).
+PKGS+=(bpftrace util-linux)
 # make ARCH=arm64 (static cross build) and the arm64 VM test. The :arm64
 # -dev packages are Multi-Arch: same, so they co-install with the amd64
 # ones at the same version.

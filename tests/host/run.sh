@@ -87,6 +87,37 @@ else
 	kill $pid 2>/dev/null
 fi
 
+# ---- existing attachments: two lazytrace instances and a bpftrace on
+# the same tracepoint count the same allocations, exactly ----
+$LT --mode tracepoint --comm lt-munmap -j -o "$T/a.jsonl" 2>"$T/a.err" &
+pa=$!
+$LT --mode tracepoint --comm lt-munmap -j -o "$T/b.jsonl" 2>"$T/b.err" &
+pb=$!
+bpftrace -e 'tracepoint:kmem:mm_page_alloc /comm == "lt-munmap"/ { @n = count(); }
+	BEGIN { printf("READY\n"); }' >"$T/bt.out" 2>"$T/bt.err" &
+pt=$!
+if wait_for "$T/a.err" "tracing with" 20 && wait_for "$T/b.err" "tracing with" 20 &&
+   wait_for "$T/bt.out" READY 60; then
+	$W/lt-munmap 8 512 >/dev/null
+	kill -INT $pa $pb $pt
+	wait $pa; ra=$?
+	wait $pb; rb=$?
+	wait $pt
+	na=$($J "$T/a.jsonl" hist:alloc_order:lt-munmap)
+	nb=$($J "$T/b.jsonl" hist:alloc_order:lt-munmap)
+	nt=$(sed -n 's/^@n: //p' "$T/bt.out")
+	echo "lt-munmap allocations: lazytrace $na and $nb, bpftrace $nt"
+	check "two instances: both exit 0" eval '[ $ra -eq 0 ] && [ $rb -eq 0 ]' 
+	check "two instances: both count every written page (>= 4096)" \
+		eval '[ "$na" -ge 4096 ] && [ "$nb" -ge 4096 ]' 
+	check "two instances and bpftrace agree exactly ($na $nb $nt)" \
+		eval '[ "$na" = "$nb" ] && [ "$na" = "$nt" ]' 
+	check "two instances: detached" detached
+else
+	not_ok "two instances and bpftrace did not all start: $(cat "$T/a.err" "$T/b.err" "$T/bt.err")"
+	kill $pa $pb $pt 2>/dev/null
+fi
+
 # ---- bad input (tests/host/bad_input.tsv): one line, exit 2, nothing
 # attached ----
 nbad=0
