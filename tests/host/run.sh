@@ -87,6 +87,19 @@ else
 	kill $pid 2>/dev/null
 fi
 
+# ---- SIGKILL: no handler runs; the kernel must drop everything with
+# the last fd (the VM test checks links with bpftool too) ----
+$LT --mode tracepoint -o /dev/null 2>"$T/kill.err" &
+pid=$!
+if wait_for "$T/kill.err" "tracing with" 20; then
+	check "SIGKILL: programs attached before" [ "$(our_progs)" -gt 0 ]
+	kill -KILL $pid; wait $pid
+	check "SIGKILL detached everything" detached
+else
+	not_ok "SIGKILL run did not start"
+	kill $pid 2>/dev/null
+fi
+
 # ---- existing attachments: two lazytrace instances and a bpftrace on
 # the same tracepoint count the same allocations, exactly ----
 $LT --mode tracepoint --comm lt-munmap -j -o "$T/a.jsonl" 2>"$T/a.err" &
