@@ -167,6 +167,10 @@ check_kill() {
 	check "$L SIGKILL: no kprobe_events left" [ ! -s $F/kill.kprobe_events ]
 }
 
+plan_has() {	# plan_has FILES LABEL EVENT METHOD SYMBOL: one plan row
+	check "$2 plan: $3 via $4 $5" grep -qE "^$3 +$4 +$5\$" $1/plan
+}
+
 # Pre-7.0 kernels (guest-old.sh): no lazy state; say so, and still count
 # what the exit storm did (8 tasks x 3000 written pages each).
 check_old() {
@@ -227,12 +231,9 @@ fi
 if boot trixie tests/vm/guest-old.sh; then
 	F=$T/trixie/files
 	check_old $F "6.12" 6.12
-	check "6.12 plan: page_alloc via __alloc_pages_noprof" \
-		grep -qE "^page_alloc +fentry +__alloc_pages_noprof" $F/plan
-	check "6.12 plan: next batch via tlb_next_batch" \
-		grep -qE "^gather_next_batch +fentry +tlb_next_batch" $F/plan
-	check "6.12 plan: batch free via __tlb_batch_free_encoded_pages" \
-		grep -qE "^gather_batch_free +fentry +__tlb_batch_free_encoded_pages" $F/plan
+	plan_has $F 6.12 page_alloc fentry __alloc_pages_noprof
+	plan_has $F 6.12 gather_next_batch fentry tlb_next_batch
+	plan_has $F 6.12 gather_batch_free fentry __tlb_batch_free_encoded_pages
 	check "6.12: next batches counted" \
 		[ "$($J $F/old.jsonl summary.events.gather_next_batch)" -gt 0 ]
 fi
@@ -243,14 +244,11 @@ fi
 if boot bookworm tests/vm/guest-old.sh; then
 	F=$T/bookworm/files
 	check_old $F "6.1" 6.1
-	check "6.1 plan: page_alloc via __alloc_pages" \
-		grep -qE "^page_alloc +fentry +__alloc_pages$" $F/plan
+	plan_has $F 6.1 page_alloc fentry __alloc_pages
 	check "6.1 plan: tlb_next_batch inlined, explained" \
 		eval 'grep -q "^gather_next_batch   -       not observed" $F/plan &&
 		      grep -q "tlb_next_batch: not in BTF" $F/plan'
-	check "6.1 plan: batch free via tlb_batch_pages_flush" \
-		grep -qE "^gather_batch_free +fentry +tlb_batch_pages_flush" $F/plan
-	check "6.1 plan: TLB flushes via flush_tlb_mm_range" \
-		grep -qE "^tlb_flush +fentry +flush_tlb_mm_range" $F/plan
+	plan_has $F 6.1 gather_batch_free fentry tlb_batch_pages_flush
+	plan_has $F 6.1 tlb_flush fentry flush_tlb_mm_range
 fi
 finish
