@@ -83,7 +83,7 @@ mkdir -p "$(dirname "$logf")"
 : > "$logf"
 cmd=("$qemu" "${machine[@]}" -accel tcg -cpu max -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
      -kernel "$kdir/vmlinuz" -initrd "$tmp/initrd.gz"
-     -append "console=$console quiet panic=-1${append:+ $append}")
+     -append "console=$console quiet panic=-1 oops=panic${append:+ $append}")
 log "booting $suite $arch kernel $kver (TCG, timeout ${timeout}s), log: $logf"
 [ "$verbose" = 1 ] && log "${cmd[*]}"
 
