@@ -129,16 +129,21 @@ sys.exit(not a or any(r['severity']!='info' or r['order']!=0 or r['caller'].spli
 # with the fentry and kprobe runs, with a 4 KiB ring and its consumer
 # stopped (SIGSTOP) throughout.
 check_drop() {
-	local F=$1 L=$2 nb=$3 agg str drop dnb
+	local F=$1 L=$2 nb=$3 agg str drop dnb miss
 	agg=$($J $F/drop.jsonl summary.findings.alloc_in_lazy)
+	miss=$($J $F/drop.jsonl summary.prog_misses)
 	str=$($J $F/drop.jsonl summary.streamed)
 	drop=$($J $F/drop.jsonl summary.dropped)
 	dnb=$($J $F/drop.jsonl groupstack:alloc_in_lazy:tlb_next_batch)
 	echo "$L overflow: aggregated $agg, streamed $str, dropped $drop;" \
-		"tlb_next_batch $dnb, nbcount $nb"
+		"tlb_next_batch $dnb, nbcount $nb, program misses $miss"
 	check "$L second fentry instance exits 0" [ "$(exit_of $F drop)" = 0 ]
-	check "$L second fentry instance: exact count next to the first" \
-		eval '[ -n "$nb" ] && [ "${dnb:-0}" -eq "$nb" ]'
+	# Three tracers share one vCPU under PREEMPT_LAZY: a task preempted
+	# inside a program makes the kernel skip the next run of it on that
+	# CPU. Such a skip must be counted (prog_misses), never silent.
+	check "$L second fentry instance: every allocation counted or its miss recorded" \
+		eval '[ -n "$nb" ] && [ "${dnb:-0}" -le "$nb" ] &&
+		      [ $((nb - dnb)) -le "${miss:-0}" ]'
 	check "$L overflow: the stopped consumer made the ring drop" \
 		[ "${drop:-0}" -gt 0 ]
 	check "$L overflow: dropped = aggregated - streamed ($drop = $agg - $str)" \
