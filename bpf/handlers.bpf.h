@@ -130,10 +130,14 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
 	}
 	if (filtered_out())
 		return 0;
-	st = bpf_task_storage_get(&lt_tasks, t, 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st)
-		return 0;
+	st = bpf_task_storage_get(&lt_tasks, t, 0, 0);
+	if (!st) {
+		st = bpf_task_storage_get(&lt_tasks, t, 0,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!st)
+			return 0;
+		stat_inc(LT_ST_TASKS_NEW);
+	}
 	now = bpf_ktime_get_ns();
 	c.pause = st->pause;
 	c.depth = st->depth;
@@ -261,15 +265,15 @@ static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
 	struct lt_view v;
 
 	stat_inc(ev);
-	if (!lazy_view(t, &v))
-		return 0;
-	if (!v.depth && !v.pause)
-		return 0;
-	if (filtered_out())
-		return 0;
-	c.depth = v.depth;
-	c.pause = v.pause;
-	raise(ctx, &c, kind);
+	if (lazy_view(t, &v) && (v.depth || v.pause) && !filtered_out()) {
+		c.depth = v.depth;
+		c.pause = v.pause;
+		raise(ctx, &c, kind);
+	}
+	/* The kernel frees task storage with the task anyway; deleting it
+	 * here is what lets the summary prove that (task_states_live). */
+	if (ev == LT_EV_TASK_EXIT && !bpf_task_storage_delete(&lt_tasks, t))
+		stat_inc(LT_ST_TASKS_GONE);
 	return 0;
 }
 

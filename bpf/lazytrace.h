@@ -107,6 +107,8 @@ enum lt_stat {
 	LT_ST_GATHER_PARTIAL,			/* finished gathers, ranged */
 	LT_ST_STACK_LOST,			/* stack map collision */
 	LT_ST_IRQ_SKIPPED,			/* events in interrupt ctx */
+	LT_ST_TASKS_NEW,			/* lt_tasks entries created */
+	LT_ST_TASKS_GONE,			/* ... deleted at task exit */
 	LT_ST_MAX
 };
 

@@ -19,6 +19,8 @@ PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db python3-yaml)
 PKGS+=(bpftrace)
 # make fuzz and make asan: clang-19's libFuzzer, ASan and UBSan runtimes.
 PKGS+=(libclang-rt-19-dev)
+# Reliability tests: setpriv (not root), unshare (no tracefs).
+PKGS+=(util-linux)
 # make ARCH=arm64 (static cross build) and the arm64 VM test. The :arm64
 # -dev packages are Multi-Arch: same, so they co-install with the amd64
 # ones at the same version.

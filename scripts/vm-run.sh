@@ -83,7 +83,7 @@ mkdir -p "$(dirname "$logf")"
 : > "$logf"
 cmd=("$qemu" "${machine[@]}" -accel tcg -cpu max -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
      -kernel "$kdir/vmlinuz" -initrd "$tmp/initrd.gz"
-     -append "console=$console quiet panic=-1${append:+ $append}")
+     -append "console=$console quiet panic=-1 oops=panic${append:+ $append}")
 # Extra QEMU options, e.g. "-icount shift=3" (scripts/bench.sh: guest time
 # from instruction counts, not from the busy host's clock).
 [ -n "${LT_VM_QEMU_ARGS:-}" ] && read -r -a qx <<<"$LT_VM_QEMU_ARGS" && cmd+=("${qx[@]}")

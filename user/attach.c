@@ -61,6 +61,9 @@ static void set_knobs(struct lt_session *s)
 		ro->cfg_fentry_slot[e] = s->plan.ev[e].first_slot;
 	if (!s->cfg.stacks)
 		bpf_map__set_max_entries(s->skel->maps.lt_stacks, 1);
+	if (s->cfg.ring_kib)
+		bpf_map__set_max_entries(s->skel->maps.lt_rb,
+					 s->cfg.ring_kib * 1024);
 }
 
 /* Only the chosen programs load; the rest of the ladder stays on disk. */

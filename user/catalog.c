@@ -100,8 +100,13 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 	} },
 	[LT_EV_TABLE_FREE] = { LT_EV_TABLE_FREE, "gather_table_free",
 			       "table-free counts", false, {
+		/* x86 native before 6.14 ("x86: mm: free page table pages by
+		 * RCU instead of semi RCU") frees tables with tlb_remove_page
+		 * through pv_ops: they land in page batches and this counts
+		 * 0 there (bookworm 6.1, trixie 6.12), yet is right to attach
+		 * (Xen PV uses it). */
 		{ "tlb_remove_table", "fe_table_free", "kp_table_free", NULL,
-		  "MMU_GATHER_TABLE_FREE arches" },
+		  "MMU_GATHER_TABLE_FREE arches; x86 native 6.14+" },
 	} },
 	[LT_EV_GATHER_FINISH] = { LT_EV_GATHER_FINISH, "gather_finish",
 				  "batches per gather, fullmm", false, {

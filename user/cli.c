@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "rules.h"
 
@@ -34,6 +35,7 @@ enum {
 	OPT_COMM = 0x100, OPT_STACKS, OPT_FAIL_ON, OPT_MODE, OPT_RULES,
 	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS, OPT_UPROBE, OPT_SEED_V2,
 	OPT_METRICS, OPT_RATE, OPT_DEDUP, OPT_SYSLOG,
+	OPT_RING,
 };
 
 static const struct argp_option options[] = {
@@ -55,6 +57,9 @@ static const struct argp_option options[] = {
 	{ "list-probes", OPT_LIST, NULL, 0,
 	  "Print the probe plan for this kernel and exit", 0 },
 	{ "by-cgroup", OPT_BY_CGROUP, NULL, 0, "Key histograms by cgroup too", 0 },
+	{ "ring-buffer", OPT_RING, "KIB", 0,
+	  "Ring buffer for streamed findings (power of two, 4..262144; "
+	  "default 1024)", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF (default /sys/kernel/btf/vmlinux)", 0 },
 	{ "kallsyms", OPT_KALLSYMS, "PATH", 0, "kallsyms file (default /proc/kallsyms)", 0 },
 	{ "uprobe-target", OPT_UPROBE, "PATH", 0,
@@ -256,6 +261,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_UPROBE:
 		cfg->uprobe_target = arg;
+		break;
+	case OPT_RING:
+		/* The kernel wants a power-of-two multiple of the page size. */
+		if (parse_long(arg, 4, 262144, &v) || (v & (v - 1)) ||
+		    v * 1024 % sysconf(_SC_PAGESIZE))
+			return fail(st, "--ring-buffer takes KiB: a power of two "
+				    "from the page size to 262144");
+		cfg->ring_kib = (unsigned int)v;
 		break;
 	case OPT_SEED_V2:
 		cfg->seed_v2 = true;

@@ -37,6 +37,7 @@ struct lt_config {
 	double rate_limit;		/* --rate-limit N/s, 0 = none */
 	bool dedup;			/* --dedup: print each (kind, stack) once */
 	bool syslog;			/* --syslog */
+	unsigned int ring_kib;		/* --ring-buffer, 0 = built-in 1 MiB */
 	char err[160];			/* why parsing failed */
 };
 

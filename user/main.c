@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -39,6 +40,22 @@ static int on_finding(void *ctx, void *data, size_t size)
 		return 0;
 	alerts_finding(s, data);
 	return 0;
+}
+
+/*
+ * A failed write (full disk) must not cost the counts: they live in the
+ * kernel. Say so once, keep tracing, and send the summary to stderr.
+ */
+static bool output_failed(struct lt_session *s)
+{
+	if (s->out_err)
+		return true;
+	if (!fflush(s->out) && !ferror(s->out))
+		return false;
+	s->out_err = errno ? errno : EIO;
+	lt_err("writing %s failed: %s; still counting, summary goes to stderr",
+	       s->cfg.output ? s->cfg.output : "stdout", strerror(s->out_err));
+	return true;
 }
 
 static void announce(struct lt_session *s)
@@ -77,7 +94,7 @@ static int poll_loop(struct lt_session *s)
 			lt_err("ring buffer poll: %s", strerror(-err));
 			return 2;
 		}
-		fflush(s->out);
+		output_failed(s);
 		t = mono_now();
 		if (s->cfg.interval && t >= next) {
 			report_hists(s, bpf_map__fd(s->skel->maps.lt_hists));
@@ -96,23 +113,27 @@ static int poll_loop(struct lt_session *s)
 static int finish(struct lt_session *s)
 {
 	struct lt_summary sum;
+	FILE *out = s->out;
 	int rc;
 
+	if (output_failed(s))
+		s->out = stderr;
 	if (!s->cfg.interval)
 		report_hists(s, bpf_map__fd(s->skel->maps.lt_hists));
 	if (summary_read(s, &sum)) {
 		lt_err("cannot read the aggregation maps");
+		s->out = out;
 		return 2;
 	}
 	summary_print(s, &sum);
+	if (s->out == out && output_failed(s)) {	/* the summary hit it */
+		s->out = stderr;
+		summary_print(s, &sum);
+	}
 	rc = summary_failed(&s->cfg, &sum);
 	summary_free(&sum);
-	if (fflush(s->out) || ferror(s->out)) {
-		lt_err("writing %s failed: %s", s->cfg.output ? s->cfg.output
-			: "stdout", strerror(errno));
-		return 2;
-	}
-	return rc;
+	s->out = out;
+	return s->out_err ? 2 : rc;
 }
 
 int main(int argc, char **argv)

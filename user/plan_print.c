@@ -101,6 +101,11 @@ void plan_print(struct lt_session *s, FILE *out)
 	feature(out, "fentry", s->feat.fentry, s->feat.fentry_why);
 	feature(out, "kprobe", s->feat.kprobe, s->feat.kprobe_why);
 	feature(out, "raw_tp", s->feat.raw_tp, s->feat.raw_tp_why);
+	/* BPF links need no tracefs; only these two extras come from it. */
+	if (!s->filters && !s->cfg.uprobe_target)
+		fprintf(out, "tracefs: no available_filter_functions (not "
+			"mounted?):\n  notrace functions not excluded, GFP "
+			"names from BTF\n");
 	events(s, out);
 	state(s, out);
 	lost(s, out);

@@ -31,6 +31,7 @@ struct lt_session {
 	struct btf *btf;
 	struct lt_gfp_table gfp;
 	FILE *out;
+	int out_err;			/* errno of the first failed write */
 	unsigned long long cgroup_id;
 	struct lazytrace_bpf *skel;
 	struct bpf_link *links[LT_MAX_LINKS];

@@ -193,7 +193,16 @@ static int load_btf(struct lt_session *s)
 	const char *path = s->cfg.btf_path ? s->cfg.btf_path
 					   : "/sys/kernel/btf/vmlinux";
 
+	libbpf_print_fn_t print = libbpf_set_print(NULL);
+
+	/* libbpf's own complaint would be a second line: ours says it all */
 	s->btf = btf__parse(path, NULL);
+	libbpf_set_print(print);
+	if (!s->btf && s->cfg.btf_path) {
+		lt_err("no kernel BTF at %s: %s", path, errno >= 4000 ?
+		       "not a BTF or ELF file" : strerror(errno));
+		return 2;
+	}
 	if (!s->btf) {
 		lt_err("no kernel BTF at %s: needs CONFIG_DEBUG_INFO_BTF=y, "
 		       "or pass --btf FILE", path);
@@ -287,6 +296,27 @@ static int plan_uprobe_target(struct lt_session *s)
 	return 0;
 }
 
+/*
+ * Without a lazy-state source no finding can be raised: an explicit rule
+ * set or --fail-on would pass silently, so they are errors, not degrades.
+ */
+static int check_judging(struct lt_session *s)
+{
+	if (s->sp.primary != LT_SRC_NONE || s->cfg.list_probes)
+		return 0;
+	if (s->cfg.rules >= 0) {
+		lt_err("--rules %s: no lazy state to judge on this kernel; "
+		       "see --list-probes", lt_rulesets[s->rules].name);
+		return 2;
+	}
+	if (s->cfg.fail_on) {
+		lt_err("--fail-on could never fail: no lazy state on this "
+		       "kernel; see --list-probes");
+		return 2;
+	}
+	return 0;
+}
+
 int setup_discover(struct lt_session *s)
 {
 	struct lt_symsrc src;
@@ -329,6 +359,9 @@ int setup_discover(struct lt_session *s)
 	}
 	s->rules = s->cfg.rules >= 0 ? (enum lt_rules)s->cfg.rules
 				     : rules_default(&s->ki, &s->sp);
+	rc = check_judging(s);
+	if (rc)
+		return rc;
 	if (s->plan.ev[LT_EV_PAGE_ALLOC].method == LT_M_NONE &&
 	    s->plan.ev[LT_EV_TLB_FLUSH].method == LT_M_NONE &&
 	    !s->cfg.list_probes) {

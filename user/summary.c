@@ -33,6 +33,26 @@ int summary_read_stats(struct lt_session *s, unsigned long long *stats)
 	return 0;
 }
 
+/*
+ * A tracing program is skipped when it would nest on a CPU where it is
+ * already running: on a preemptible kernel a task preempted inside it
+ * makes the next task's event a miss. The kernel counts those (5.12+);
+ * they bound what the exact counts may lack.
+ */
+static void read_misses(struct lt_session *s, struct lt_summary *sum)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, s->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			sum->prog_misses += info.recursion_misses;
+	}
+}
+
 static int group_cmp(const void *a, const void *b)
 {
 	const struct lt_group *x = a, *y = b;
@@ -63,6 +83,7 @@ int summary_read(struct lt_session *s, struct lt_summary *sum)
 	}
 	if (sum->ngroups)	/* no rows: groups is NULL, which qsort forbids */
 		qsort(sum->groups, sum->ngroups, sizeof(*sum->groups), group_cmp);
+	read_misses(s, sum);
 	return summary_read_stats(s, sum->stats);
 }
 
@@ -174,12 +195,19 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 			       json_object_new_uint64(sum->stats[LT_ST_AGG_FULL]));
 	json_object_object_add(o, "stacks_lost",
 			       json_object_new_uint64(sum->stats[LT_ST_STACK_LOST]));
+	json_object_object_add(o, "prog_misses",
+			       json_object_new_uint64(sum->prog_misses));
 	json_object_object_add(o, "irq_skipped",
 			       json_object_new_uint64(sum->stats[LT_ST_IRQ_SKIPPED]));
 	json_object_object_add(o, "gathers_fullmm",
 			       json_object_new_uint64(sum->stats[LT_ST_GATHER_FULLMM]));
 	json_object_object_add(o, "gathers_ranged",
 			       json_object_new_uint64(sum->stats[LT_ST_GATHER_PARTIAL]));
+	/* Per-task state (lt_tasks): created, and still held at the end. */
+	json_object_object_add(o, "task_states",
+			       json_object_new_uint64(sum->stats[LT_ST_TASKS_NEW]));
+	json_object_object_add(o, "task_states_live", json_object_new_uint64(
+		sum->stats[LT_ST_TASKS_NEW] - sum->stats[LT_ST_TASKS_GONE]));
 	json_object_object_add(o, "events", ev);
 	json_object_object_add(o, "probes", plan_probes_json(s));
 	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));

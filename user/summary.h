@@ -16,6 +16,7 @@ struct lt_summary {
 	unsigned long long kind[LT_K_MAX];
 	unsigned long long kind_sev[LT_K_MAX][LT_SEV_ERROR + 1];
 	unsigned long long stats[LT_ST_MAX];
+	unsigned long long prog_misses;	/* runs the kernel skipped */
 	struct lt_group *groups;
 	size_t ngroups;
 };

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
 LT=${LT_BIN:-build/lazytrace}	# make asan-test passes the sanitizer build
-W=build/workloads
+W=${W:-build/workloads}
 J=tests/lib/jsonl.py
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -17,14 +17,28 @@ fi
 mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
 
 our_progs() {	# lazytrace's programs are named fe_*, kp_* and tp_*
-	bpftool prog show 2>/dev/null | grep -cE 'name (fe|kp|tp)_[a-z0-9_]+ ' || true
+	bpftool prog show 2>/dev/null |
+		sed -nE 's/^([0-9]+): .* name (fe|kp|tp)_[a-z0-9_]+ .*/\1/p'
+}
+
+# Ours with no process holding them (no prog_id in any fdinfo): what a
+# dead lazytrace left attached. Programs of lazytraces that other users
+# of this machine run at the same time are held, so they do not count.
+orphans() {
+	local held id n=0
+	held=" $(grep -hs '^prog_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' |
+		sort -u | tr '\n' ' ') "
+	for id in $(our_progs); do
+		case "$held" in *" $id "*) ;; *) n=$((n + 1)) ;; esac
+	done
+	echo $n
 }
 
 # Programs are freed after an RCU grace period once the last fd closes:
 # wait for that condition, up to a deadline.
 detached() {
 	local deadline=$(( $(date +%s) + 10 ))
-	until [ "$(our_progs)" -eq 0 ]; do
+	until [ "$(orphans)" -eq 0 ]; do
 		[ "$(date +%s)" -lt "$deadline" ] || return 1
 		sleep 0.1
 	done
@@ -43,14 +57,14 @@ check "list-probes: page_alloc via raw_tp" grep -qE "^page_alloc +raw_tp +kmem:m
 check "list-probes: tlb_flush via raw_tp" grep -qE "^tlb_flush +raw_tp +tlb:tlb_flush" "$T/plan"
 check "list-probes: syscall_exit skipped" grep -q "skipped: no lazy-state source" "$T/plan"
 check "list-probes: lines under 80 columns" [ "$(awk 'length > 79' "$T/plan" | wc -l)" -eq 0 ]
-check "list-probes: nothing attached" [ "$(our_progs)" -eq 0 ]
+check "list-probes: nothing attached" detached
 
 # ---- tracepoint mode counts real page allocations and TLB flushes ----
 ITER=40 PAGES=512
 $LT --mode tracepoint --comm lt-munmap -j -o "$T/tp.jsonl" 2>"$T/tp.err" &
 pid=$!
 if wait_for "$T/tp.err" "tracing with" 20; then
-	check "tracepoint mode: programs attached" [ "$(our_progs)" -gt 0 ]
+	check "tracepoint mode: programs attached" [ "$(our_progs | wc -l)" -gt 0 ]
 	$W/lt-munmap $ITER $PAGES >"$T/w.out"
 	kill -INT $pid
 	wait $pid; rc=$?
@@ -87,28 +101,89 @@ else
 	kill $pid 2>/dev/null
 fi
 
-# ---- bad input: one line, exit 2, nothing attached ----
-bad() {
-	local name=$1
-	shift
-	"$@" >"$T/bad.out" 2>"$T/bad.err"
-	local rc=$? lines
-	lines=$(wc -l <"$T/bad.err")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && detached; then
+# ---- SIGKILL: no handler runs; the kernel must drop everything with
+# the last fd (the VM test checks links with bpftool too) ----
+$LT --mode tracepoint -o /dev/null 2>"$T/kill.err" &
+pid=$!
+if wait_for "$T/kill.err" "tracing with" 20; then
+	check "SIGKILL: programs attached before" [ "$(our_progs | wc -l)" -gt 0 ]
+	kill -KILL $pid; wait $pid
+	check "SIGKILL detached everything" detached
+else
+	not_ok "SIGKILL run did not start"
+	kill $pid 2>/dev/null
+fi
+
+# ---- existing attachments: two lazytrace instances and a bpftrace on
+# the same tracepoint count the same allocations, exactly ----
+$LT --mode tracepoint --comm lt-munmap -j -o "$T/a.jsonl" 2>"$T/a.err" &
+pa=$!
+$LT --mode tracepoint --comm lt-munmap -j -o "$T/b.jsonl" 2>"$T/b.err" &
+pb=$!
+bpftrace -e 'tracepoint:kmem:mm_page_alloc /comm == "lt-munmap"/ { @n = count(); }
+	BEGIN { printf("READY\n"); }' >"$T/bt.out" 2>"$T/bt.err" &
+pt=$!
+if wait_for "$T/a.err" "tracing with" 20 && wait_for "$T/b.err" "tracing with" 20 &&
+   wait_for "$T/bt.out" READY 60; then
+	$W/lt-munmap 8 512 >/dev/null
+	kill -INT $pa $pb $pt
+	wait $pa; ra=$?
+	wait $pb; rb=$?
+	wait $pt
+	na=$($J "$T/a.jsonl" hist:alloc_order:lt-munmap)
+	nb=$($J "$T/b.jsonl" hist:alloc_order:lt-munmap)
+	nt=$(sed -n 's/^@n: //p' "$T/bt.out")
+	echo "lt-munmap allocations: lazytrace $na and $nb, bpftrace $nt"
+	check "two instances: both exit 0" eval '[ $ra -eq 0 ] && [ $rb -eq 0 ]' 
+	check "two instances: both count every written page (>= 4096)" \
+		eval '[ "$na" -ge 4096 ] && [ "$nb" -ge 4096 ]' 
+	check "two instances and bpftrace agree exactly ($na $nb $nt)" \
+		eval '[ "$na" = "$nb" ] && [ "$na" = "$nt" ]' 
+	check "two instances: detached" detached
+else
+	not_ok "two instances and bpftrace did not all start: $(cat "$T/a.err" "$T/b.err" "$T/bt.err")"
+	kill $pa $pb $pt 2>/dev/null
+fi
+
+# ---- bad input (tests/host/bad_input.tsv): one line, exit 2, nothing
+# attached ----
+nbad=0
+while IFS=$'\t' read -r name want cmd; do
+	case "$name" in ''|'#'*) continue ;; esac
+	nbad=$((nbad + 1))
+	eval "$cmd" >"$T/bad.out" 2>"$T/bad.err"
+	rc=$? lines=$(wc -l <"$T/bad.err")
+	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] &&
+	   grep -qE -- "^lazytrace: .*$want" "$T/bad.err" && detached; then
 		ok "bad input: $name -> $(cat "$T/bad.err")"
 	else
-		not_ok "bad input: $name (rc $rc, $lines lines): $(cat "$T/bad.err")"
+		not_ok "bad input: $name (rc $rc, $lines lines, want /$want/): $(head -3 "$T/bad.err")"
 	fi
-}
-bad "unknown pid" $LT -p 999999999 -d 1
-bad "not a cgroup" $LT -c /tmp -d 1
-bad "negative duration" $LT -d -5
-bad "unknown mode" $LT --mode magic
-bad "unknown rules" $LT --rules 6.0
-bad "unknown fail-on kind" $LT --fail-on nonsense
-bad "fentry forced where unavailable" $LT --mode fentry -d 1
-bad "missing BTF" $LT --btf /nonexistent/vmlinux -d 1
-bad "unwritable output" $LT -o /proc/version/x -d 1
-bad "not root" setpriv --reuid=65534 --regid=65534 --clear-groups $LT -d 1
+done <tests/host/bad_input.tsv
+check "bad input: the table has at least 10 cases ($nbad)" [ $nbad -ge 10 ]
+
+# ---- tracefs not mounted: not needed (BPF links do not go through it),
+# so lazytrace says what it loses and still traces ----
+unshare -m sh -c "umount /sys/kernel/tracing 2>/dev/null
+	umount /sys/kernel/debug/tracing 2>/dev/null
+	$LT --list-probes >$T/notrace.plan 2>&1; echo \$? >$T/notrace.rc
+	$LT --mode tracepoint --comm lt-munmap -d 600 -j -o $T/notrace.jsonl \
+		2>$T/notrace.err &
+	echo \$! >$T/notrace.pid; wait" &
+sh_pid=$!
+if wait_for "$T/notrace.err" "tracing with" 20; then
+	$W/lt-munmap 4 512 >/dev/null
+	kill -INT "$(cat "$T/notrace.pid")"
+	wait $sh_pid
+	check "no tracefs: list-probes exits 0" [ "$(cat "$T/notrace.rc")" = 0 ]
+	check "no tracefs: list-probes says so" \
+		grep -q "^tracefs: no available_filter_functions" "$T/notrace.plan"
+	check "no tracefs: tracepoint mode still counts allocations (>= 2048)" \
+		[ "$($J "$T/notrace.jsonl" hist:alloc_order:lt-munmap)" -ge 2048 ]
+	check "no tracefs: detached" detached
+else
+	not_ok "no tracefs: lazytrace did not start: $(cat "$T/notrace.err")"
+	kill "$(cat "$T/notrace.pid")" 2>/dev/null
+fi
 
 finish

@@ -13,6 +13,7 @@ usage: jsonl.py FILE QUERY...
   bad                   exact count of warning and error findings
   total                 exact count of all findings
   hmax:NAME             upper bound of the highest non-empty bucket
+  hge:NAME:LOW          samples in buckets of NAME whose lower bound >= LOW
 """
 import json
 import sys
@@ -61,6 +62,11 @@ def main():
             print(max([b["high"] for r in recs if r.get("type") == "histogram"
                        and r["name"] == q[5:] for b in r["buckets"]
                        if b["count"]] or [0]))
+        elif q.startswith("hge:"):
+            _, name, low = q.split(":")
+            print(sum(b["count"] for r in recs if r.get("type") == "histogram"
+                      and r["name"] == name for b in r["buckets"]
+                      if b["low"] >= int(low)))
         elif q.startswith("tids:"):
             print(len({f["tid"] for f in finds if f["kind"] == q[5:]}))
         else:

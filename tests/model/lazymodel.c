@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MODEL __attribute__((noinline, used))
@@ -384,6 +385,35 @@ static void storm(void)
 	       storm_threads * storm_n, storm_threads, last - first);
 }
 
+/* 11. 10,000 short-lived tasks, each with per-task section state; every
+ * 10th exits with its section open. Sequential: the state of one dead
+ * task must be gone before the next, which bounds what is held. */
+#define FORKS		10000
+
+static void fork_storm(void)
+{
+	for (int i = 0; i < FORKS; i++) {
+		pid_t p = fork();
+
+		if (p < 0) {
+			perror("fork");
+			exit(1);
+		}
+		if (p == 0) {
+			int s = ENTER();
+
+			(void)s;
+			if (i % 10)
+				LEAVE(s);
+			_exit(0);
+		}
+		if (waitpid(p, NULL, 0) != p) {
+			perror("waitpid");
+			exit(1);
+		}
+	}
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -402,6 +432,7 @@ static const struct {
 	{ "flush-in-lazy", flush_in_lazy },
 	{ "concurrency", concurrency },
 	{ "storm", storm },
+	{ "fork-storm", fork_storm },
 };
 
 int main(int argc, char **argv)

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 LT=${LT_BIN:-build/lazytrace}	# make asan-test passes the sanitizer build
 J=tests/lib/jsonl.py
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'umount "$T/full" 2>/dev/null; rm -rf "$T"' EXIT
 
 # scenario MODEL NAME RULES [LAZYTRACE ARGS...]: trace one model run into
 # $T/NAME.jsonl (lazytrace) and $T/NAME.out (the model's stdout).
@@ -129,6 +129,72 @@ if scenario v7 concurrency 7.0; then
 	is concurrency field:alloc_in_lazy:depth 1
 	is concurrency summary.events.section_enter 80000
 	is concurrency total 100
+fi
+
+# 10. fork storm: 10,000 tasks each create per-task state (lt_tasks); all
+# of it must be gone once they are, and 1 in 10 exits with a section open.
+if scenario pre7 fork-storm pre-7.0; then
+	is fork-storm summary.task_states 10000
+	is fork-storm summary.task_states_live 0
+	is fork-storm summary.findings.open_at_exit 1000
+	is fork-storm summary.findings.alloc_in_lazy 0
+fi
+
+# 11. ring buffer overflow: a 4 KiB ring and a consumer stopped (SIGSTOP)
+# while the 100 findings of the concurrency scenario are raised. The
+# aggregation stays exact; every record the ring refused is counted.
+$LT --uprobe-target build/model/lt-model-v7 --rules 7.0 --comm lt-model-v7 \
+	--ring-buffer 4 -j -o "$T/overflow.jsonl" 2>"$T/overflow.err" &
+pid=$!
+if wait_for "$T/overflow.err" "tracing with" 30; then
+	kill -STOP $pid
+	build/model/lt-model-v7 concurrency >"$T/overflow.out"
+	kill -CONT $pid
+	kill -INT $pid
+	wait $pid; rc=$?
+	agg=$(q overflow summary.findings.alloc_in_lazy)
+	str=$(q overflow summary.streamed)
+	drop=$(q overflow summary.dropped)
+	echo "overflow: aggregated $agg, streamed $str, dropped $drop"
+	check "overflow: lazytrace exits 0" [ $rc -eq 0 ]
+	is overflow summary.findings.alloc_in_lazy 100
+	check "overflow: the stopped consumer made the ring drop" [ "$drop" -gt 0 ]
+	check "overflow: the ring still delivered what fit" [ "$str" -gt 0 ]
+	check "overflow: dropped = aggregated - streamed ($drop = $agg - $str)" \
+		[ "$drop" -eq $((agg - str)) ]
+	is overflow count:alloc_in_lazy "$str"
+else
+	not_ok "overflow: lazytrace did not start: $(cat "$T/overflow.err")"
+	kill $pid 2>/dev/null
+fi
+
+# 12. full disk: -o on a full tmpfs. One clear error line, tracing goes
+# on, and the summary (on stderr) still has the exact in-kernel counts.
+mkdir -p "$T/full"
+if mount -t tmpfs -o size=64k tmpfs "$T/full"; then
+	dd if=/dev/zero of="$T/full/filler" bs=4k 2>/dev/null	# until ENOSPC
+	$LT --uprobe-target build/model/lt-model-v7 --rules 7.0 \
+		--comm lt-model-v7 -j -o "$T/full/out.jsonl" 2>"$T/full.err" &
+	pid=$!
+	if wait_for "$T/full.err" "tracing with" 30; then
+		build/model/lt-model-v7 concurrency >"$T/full.out"
+		kill -INT $pid
+		wait $pid; rc=$?
+		head -2 "$T/full.err"
+		grep '^{' "$T/full.err" >"$T/fullsum.jsonl"
+		check "full disk: exit code 2" [ $rc -eq 2 ]
+		check "full disk: one error line naming ENOSPC" \
+			[ "$(grep -c '^lazytrace: writing .*No space left on device' "$T/full.err")" -eq 1 ]
+		is fullsum summary.findings.alloc_in_lazy 100
+		is fullsum summary.streamed 100
+		is fullsum summary.dropped 0
+	else
+		not_ok "full disk: lazytrace did not start: $(cat "$T/full.err")"
+		kill $pid 2>/dev/null
+	fi
+	umount "$T/full"
+else
+	not_ok "full disk: cannot mount a tmpfs"
 fi
 
 finish

@@ -80,6 +80,9 @@ static void rejects(void **state)
 		{ "--fail-on", ",,", "--fail-on needs a kind" },
 		{ "--comm", "a-name-far-too-long", "--comm takes 1 to 15" },
 		{ "--stacks", "33", "--stacks takes 0 to 32" },
+		{ "--ring-buffer", "3000", "--ring-buffer takes KiB" },
+		{ "--ring-buffer", "2", "--ring-buffer takes KiB" },
+		{ "--ring-buffer", "524288", "--ring-buffer takes KiB" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -15,9 +15,16 @@ NB=$!
 wait_line /tmp/nb.out "nbcount: ready" 120 || exit 1
 start_lt fentry --mode fentry --comm lt-exitstorm || exit 1
 start_lt kprobe --mode kprobe --comm lt-exitstorm || exit 1
+# A second fentry instance on the same functions, with a 4 KiB ring and
+# its consumer stopped through the storm: the ring must overflow, and
+# its drop counter must account for every finding it could not stream.
+start_lt drop --mode fentry --comm lt-exitstorm --ring-buffer 4 || exit 1
+kill -STOP $PID_drop
 /lt/lt-exitstorm 24 3000
+kill -CONT $PID_drop
 stop_lt fentry
 stop_lt kprobe
+stop_lt drop
 kill -INT $NB
 wait $NB
 emit_file nbcount /tmp/nb.out
@@ -47,4 +54,29 @@ kill -INT $T
 wait $T
 echo "EXIT text $?"
 emit_file text.out /tmp/text.out
+# SIGKILL mid-trace: the kernel must drop every program and link with the
+# last fd. bpftool is Debian's, with its libraries (tests/vm/run.sh).
+if [ -x /lt/bpftool ]; then
+	ours() { bpftool prog show | grep -cE 'name (fe|kp|tp)_'; }
+	$LT --comm lt-exitstorm 2>/tmp/kill.err >/dev/null &
+	K=$!
+	wait_line /tmp/kill.err "tracing with" 120 || exit 1
+	bpftool prog show >/tmp/kill.progs.before 2>&1
+	bpftool link show >/tmp/kill.links.before 2>&1
+	kill -9 $K
+	wait $K
+	echo "EXIT kill $?"
+	n=0	# programs go after an RCU grace period: wait, with a deadline
+	while [ "$(ours)" -gt 0 ] && [ $n -lt 200 ]; do
+		n=$((n + 1))
+		sleep 0.05
+	done
+	bpftool prog show >/tmp/kill.progs.after 2>&1
+	bpftool link show >/tmp/kill.links.after 2>&1
+	cat /sys/kernel/tracing/kprobe_events >/tmp/kill.kprobe_events
+	for f in progs.before links.before progs.after links.after \
+		 kprobe_events; do
+		emit_file kill.$f /tmp/kill.$f
+	done
+fi
 exit 0

@@ -11,10 +11,29 @@ T=${LT_VM_OUT:-$B/vm}
 rm -rf "$T"
 mkdir -p "$T"
 
-payload() {	# payload DIR GUEST_SCRIPT BUILD_DIR
+payload() {	# payload DIR GUEST_SCRIPT BUILD_DIR ARCH
 	mkdir -p "$1"
 	cp "$3"/lazytrace "$3"/nbcount "$3"/workloads/* tests/vm/guest-lib.sh "$1"/
 	cp "$2" "$1"/test.sh
+	[ "$4" = amd64 ] && bpftool_payload "$1"
+}
+
+# Debian's own bpftool, dynamic, with the libraries ldd names and their
+# loader in /lt/bpftool.d; /lt/bpftool runs it through that loader.
+bpftool_payload() {
+	local d=$1/bpftool.d bt lib
+	bt=$(command -v bpftool) || return 0
+	mkdir -p "$d"
+	cp "$bt" "$d"/bpftool
+	for lib in $(ldd "$bt" | grep -oE '/[^ ]+'); do
+		cp -L "$lib" "$d"/
+	done
+	cat >"$1"/bpftool <<-'EOF'
+	#!/bin/sh
+	exec /lt/bpftool.d/ld-linux-x86-64.so.2 --library-path /lt/bpftool.d \
+		/lt/bpftool.d/bpftool "$@"
+	EOF
+	chmod +x "$1"/bpftool
 }
 
 exit_of() { awk -v n="$2" '$1 == n { print $2 }' "$1/exits"; }
@@ -25,7 +44,7 @@ boot() {	# boot SUITE GUEST_SCRIPT [ARCH] -> $T/SUITE[-ARCH]/{log,files/}
 		d=$T/$1-$arch
 		b=$B/$arch
 	fi
-	payload "$d/payload" "$2" "$b"
+	payload "$d/payload" "$2" "$b" "$arch"
 	if ! scripts/vm-run.sh --suite "$1" --arch "$arch" --payload "$d/payload" \
 		--log "$d/log" --timeout 900; then
 		not_ok "$1 $arch: VM run failed (see $d/log)"
@@ -101,11 +120,98 @@ sys.exit(not a or any(r['severity']!='info' or r['order']!=0 or r['caller'].spli
 	check "$L text mode run exits 0" [ "$(exit_of $F text)" = 0 ]
 	check "$L text output is under 80 columns" [ "$(awk 'length > 79' $F/text.out | wc -l)" -eq 0 ]
 	sed -n '1,40p' $F/text.out
+	check "$L 7.x keeps no per-task state (task_states 0)" \
+		[ "$($J $F/fentry.jsonl summary.task_states)" = 0 ]
+	check_drop $F "$L" "$nb"
+}
+
+# Ring overflow and a second instance: the "drop" run shared the storm
+# with the fentry and kprobe runs, with a 4 KiB ring and its consumer
+# stopped (SIGSTOP) throughout.
+check_drop() {
+	local F=$1 L=$2 nb=$3 agg str drop dnb miss
+	agg=$($J $F/drop.jsonl summary.findings.alloc_in_lazy)
+	miss=$($J $F/drop.jsonl summary.prog_misses)
+	str=$($J $F/drop.jsonl summary.streamed)
+	drop=$($J $F/drop.jsonl summary.dropped)
+	dnb=$($J $F/drop.jsonl groupstack:alloc_in_lazy:tlb_next_batch)
+	echo "$L overflow: aggregated $agg, streamed $str, dropped $drop;" \
+		"tlb_next_batch $dnb, nbcount $nb, program misses $miss"
+	check "$L second fentry instance exits 0" [ "$(exit_of $F drop)" = 0 ]
+	# Three tracers share one vCPU under PREEMPT_LAZY: a task preempted
+	# inside a program makes the kernel skip the next run of it on that
+	# CPU. Such a skip must be counted (prog_misses), never silent.
+	check "$L second fentry instance: every allocation counted or its miss recorded" \
+		eval '[ -n "$nb" ] && [ "${dnb:-0}" -le "$nb" ] &&
+		      [ $((nb - dnb)) -le "${miss:-0}" ]'
+	check "$L overflow: the stopped consumer made the ring drop" \
+		[ "${drop:-0}" -gt 0 ]
+	check "$L overflow: dropped = aggregated - streamed ($drop = $agg - $str)" \
+		eval '[ -n "$agg" ] && [ "$drop" -eq $((agg - str)) ]'
+	check "$L overflow: every streamed record was written" \
+		[ "$($J $F/drop.jsonl count:alloc_in_lazy)" = "$str" ]
+}
+
+# SIGKILL mid-trace (guest-sid.sh): bpftool's view before and after.
+check_kill() {
+	local F=$1 L=$2 ids id linked=0 left=0
+	ids=$(sed -nE 's/^([0-9]+): .* name (fe|kp|tp)_.*/\1/p' $F/kill.progs.before)
+	for id in $ids; do
+		grep -qE "prog $id( |$)" $F/kill.links.before && linked=$((linked + 1))
+		grep -qE "prog $id( |$)" $F/kill.links.after && left=$((left + 1))
+	done
+	echo "$L SIGKILL: $(echo $ids | wc -w) programs, $linked linked before;" \
+		"$(grep -cE 'name (fe|kp|tp)_' $F/kill.progs.after) programs," \
+		"$left links after"
+	check "$L SIGKILL: lazytrace was killed (137)" [ "$(exit_of $F kill)" = 137 ]
+	check "$L SIGKILL: programs were loaded before" [ -n "$ids" ]
+	check "$L SIGKILL: and linked before (bpftool link show)" [ $linked -gt 0 ]
+	check "$L SIGKILL: no lazytrace program left (bpftool prog show)" \
+		[ "$(grep -cE 'name (fe|kp|tp)_' $F/kill.progs.after)" -eq 0 ]
+	check "$L SIGKILL: no link left (bpftool link show)" [ $left -eq 0 ]
+	check "$L SIGKILL: no kprobe_events left" [ ! -s $F/kill.kprobe_events ]
+}
+
+plan_has() {	# plan_has FILES LABEL EVENT METHOD SYMBOL: one plan row
+	check "$2 plan: $3 via $4 $5" grep -qE "^$3 +$4 +$5\$" $1/plan
+}
+
+# Pre-7.0 kernels (guest-old.sh): no lazy state; say so, and still count
+# what the exit storm did (8 tasks x 3000 written pages each).
+check_old() {
+	local F=$1 L=$2 ver=$3
+	echo "--- $L: $(cat $F/kernel)"; cat $F/plan
+	check "$L boots $ver" grep -q "^$ver\." $F/kernel
+	check "$L list-probes exits 0" [ "$(exit_of $F plan)" = 0 ]
+	check "$L plan: no state source" grep -q "^lazy state: none" $F/plan
+	check "$L plan: kernel predates the 7.0 counters" \
+		grep -q "lazy_mmu_state: absent (kernel predates 7.0)" $F/plan
+	check "$L plan: explains the degrade" grep -q "no lazy-state source" $F/plan
+	check "$L plan: rules pre-7.0 by default" \
+		grep -q "^rules: pre-7.0 (default" $F/plan
+	check "$L plan: Xen PV hooks explained as idle" \
+		grep -q "paravirt_enter_lazy_mmu: Xen PV hook, idle" $F/plan
+	check "$L plan: lines under 80 columns" \
+		[ "$(awk 'length > 79' $F/plan | wc -l)" -eq 0 ]
+	check "$L trace exits 0" [ "$(exit_of $F old)" = 0 ]
+	check "$L summary: state source none" \
+		[ "$($J $F/old.jsonl summary.state_source)" = none ]
+	echo "$L: lt-exitstorm allocations $($J $F/old.jsonl hist:alloc_order:lt-exitstorm)," \
+		"batches of 256+ pages $($J $F/old.jsonl hge:batch_pages:256)"
+	check "$L: every written page counted (>= 24000 allocations)" \
+		[ "$($J $F/old.jsonl hist:alloc_order:lt-exitstorm)" -ge 24000 ]
+	# 3000 pages fill at least 5 batches of 510 after the 8-page local one
+	check "$L: full batches counted (>= 40 of 256+ pages)" \
+		[ "$($J $F/old.jsonl hge:batch_pages:256)" -ge 40 ]
+	check "$L: gathers counted" [ "$($J $F/old.jsonl hist:gather_batches)" -gt 0 ]
+	check "$L: no findings claimed" [ "$($J $F/old.jsonl total)" = 0 ]
+	check "$L: nothing dropped" [ "$($J $F/old.jsonl summary.dropped)" = 0 ]
 }
 
 # ---------------- sid: 7.x with task counters ----------------
 if boot sid tests/vm/guest-sid.sh; then
 	check_7x $T/sid/files "sid amd64" x86_64
+	check_kill $T/sid/files "sid amd64"
 fi
 
 # ---------------- sid arm64: the same 7.x assertions ----------------
@@ -123,24 +229,31 @@ elif boot sid tests/vm/guest-sid.sh arm64; then
 		grep -qE "^gather_batch_free +fentry +tlb_batch_pages_flush" $F/plan
 	check "sid arm64: full batches (256-511 pages) counted" \
 		[ "$($J $F/fentry.jsonl hmax:batch_pages)" -ge 511 ]
+	skip "sid arm64 SIGKILL check: only the amd64 payload carries bpftool"
 fi
 
 # ---------------- trixie: 6.12 without counters ----------------
 if boot trixie tests/vm/guest-old.sh; then
 	F=$T/trixie/files
-	echo "--- trixie: $(cat $F/kernel)"; cat $F/plan
-	check "trixie boots 6.12" grep -q "^6\.12" $F/kernel
-	check "6.12 list-probes exits 0" [ "$(exit_of $F plan)" = 0 ]
-	check "6.12 plan: no state source" grep -q "^lazy state: none" $F/plan
-	check "6.12 plan: explains the degrade" grep -q "no lazy-state source" $F/plan
-	check "6.12 trace exits 0" [ "$(exit_of $F old)" = 0 ]
-	check "6.12 summary: state source none" \
-		[ "$($J $F/old.jsonl summary.state_source)" = none ]
-	check "6.12: batch histograms still produced" \
-		[ "$($J $F/old.jsonl hist:batch_pages)" -gt 0 ]
-	check "6.12: allocations still counted" \
-		[ "$($J $F/old.jsonl hist:alloc_order)" -gt 0 ]
-	check "6.12: no findings claimed" \
-		[ "$($J $F/old.jsonl summary.findings.alloc_in_lazy)" = 0 ]
+	check_old $F "6.12" 6.12
+	plan_has $F 6.12 page_alloc fentry __alloc_pages_noprof
+	plan_has $F 6.12 gather_next_batch fentry tlb_next_batch
+	plan_has $F 6.12 gather_batch_free fentry __tlb_batch_free_encoded_pages
+	check "6.12: next batches counted" \
+		[ "$($J $F/old.jsonl summary.events.gather_next_batch)" -gt 0 ]
+fi
+
+# ---------------- bookworm: 6.1, the oldest supported ----------------
+# 6.1 predates memory allocation profiling (__alloc_pages, no _noprof)
+# and encoded batch pages (6.3), and inlines tlb_next_batch.
+if boot bookworm tests/vm/guest-old.sh; then
+	F=$T/bookworm/files
+	check_old $F "6.1" 6.1
+	plan_has $F 6.1 page_alloc fentry __alloc_pages
+	check "6.1 plan: tlb_next_batch inlined, explained" \
+		eval 'grep -q "^gather_next_batch   -       not observed" $F/plan &&
+		      grep -q "tlb_next_batch: not in BTF" $F/plan'
+	plan_has $F 6.1 gather_batch_free fentry tlb_batch_pages_flush
+	plan_has $F 6.1 tlb_flush fentry flush_tlb_mm_range
 fi
 finish
