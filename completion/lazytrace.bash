@@ -6,10 +6,26 @@ _lazytrace()
 	local opts="--pid --cgroup --comm --duration --json --output --stacks
 		--verbose --fail-on --mode --rules --list-probes --by-cgroup
 		--btf --kallsyms --uprobe-target --seed-v2 --metrics
-		--rate-limit --dedup --syslog --help --version --usage"
+		--rate-limit --dedup --syslog --ring-buffer --help --version --usage"
 	local kinds="any alloc_in_lazy flush_in_lazy unbalanced_disable
 		enable_while_paused open_at_user_return open_at_exit
 		sleep_in_lazy nested_enter state_mismatch outer_lost_lazy"
+
+	# lazytrace report TRACE.jsonl [AFTER.jsonl] -o FILE: files of its own
+	if [[ ${COMP_WORDS[1]:-} == report && $COMP_CWORD -ge 2 ]]; then
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "--output --help" -- "$cur")
+		elif [[ $prev == -o || $prev == --output ]]; then
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -f -X '!*.jsonl' -- "$cur")
+		fi
+		return
+	fi
+	if [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "report" -- "$cur")
+		return
+	fi
 
 	# --opt=value: bash splits at '=' (COMP_WORDBREAKS) into three words
 	if [[ $cur == = ]]; then
@@ -48,7 +64,7 @@ _lazytrace()
 	--rate-limit)
 		mapfile -t COMPREPLY < <(compgen -W "1/s 10/s 100/s" -- "$cur")
 		return ;;
-	--comm|--stacks|-d|--duration)
+	--comm|--stacks|-d|--duration|--ring-buffer)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -37,6 +37,7 @@ done
 check "man page covers every option${missing:+ (missing:$missing)}" \
 	[ -z "$missing" ]
 check "man page lists exit status 2" grep -q "EXIT STATUS" "$T/man.txt"
+check "man page documents lazytrace report" grep -q "^REPORT" "$T/man.txt"
 
 # completion: sourced by a clean bash, then asked like readline would
 out=$(bash --norc --noprofile -c '
@@ -50,6 +51,8 @@ out=$(bash --norc --noprofile -c '
 	comp lazytrace --mode = f
 	comp lazytrace --fail-on open_at_exit,sleep
 	comp lazytrace --rules ""
+	comp lazytrace rep
+	comp lazytrace report --o
 ' _ "$C" 2>"$T/comp.err")
 rc=$?
 check "completion sources without errors" [ $rc -eq 0 -a ! -s "$T/comp.err" ]
@@ -60,6 +63,8 @@ check "completes --mode=VALUE" [ "${got[2]:-}" = "fentry" ]
 check "completes a --fail-on list" \
 	[ "${got[3]:-}" = "open_at_exit,sleep_in_lazy" ]
 check "completes --rules values" [ "${got[4]:-}" = "pre-7.0 7.0" ]
+check "completes the report subcommand" [ "${got[5]:-}" = "report" ]
+check "completes report's --output" [ "${got[6]:-}" = "--output" ]
 
 # The unit verifies against what was just installed. (--root wants a
 # whole systemd tree; the unit's ExecStart is pointed at DESTDIR instead.)
