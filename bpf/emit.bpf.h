@@ -124,36 +124,19 @@ static __always_inline void comm_count(__u32 kind, __u32 severity)
  */
 #define LT_RB_WAKE_BYTES	(256 * 1024)
 
-/*
- * Count first, stream second: the aggregation map is exact whatever the
- * ring buffer does, and every record the ring buffer refuses is counted.
- */
-static __always_inline void emit(void *ctx, struct lt_ctx *c)
+static __always_inline __u64 rb_wake_flag(void)
 {
-	struct lt_agg_key key = {
-		.kind = c->kind, .severity = c->severity, .event = c->event,
-		.stack_id = -1,
-	};
-	__u64 now = bpf_ktime_get_ns();
+	return bpf_ringbuf_query(&lt_rb, BPF_RB_AVAIL_DATA) >= LT_RB_WAKE_BYTES ?
+	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+/* Everything but the frames; f has at least LT_FINDING_HDR bytes. */
+static __always_inline void fill_record(struct lt_finding *f,
+					 struct lt_ctx *c, __u64 now,
+					 int stack_id)
+{
 	__u64 id = bpf_get_current_pid_tgid();
-	struct lt_finding *f;
 
-	if (cfg_stacks) {
-		key.stack_id = bpf_get_stackid(ctx, &lt_stacks,
-					       cfg_user ? BPF_F_USER_STACK : 0);
-		if (key.stack_id < 0) {
-			stat_inc(LT_ST_STACK_LOST);
-			key.stack_id = -1;
-		}
-	}
-	agg_count(&key, now);
-	comm_count(c->kind, c->severity);
-
-	f = bpf_ringbuf_reserve(&lt_rb, sizeof(*f), 0);
-	if (!f) {
-		stat_inc(LT_ST_RB_DROPS);
-		return;
-	}
 	f->ts_ns = now;
 	f->cgroup_id = bpf_get_current_cgroup_id();
 	f->gfp = c->gfp;
@@ -169,18 +152,61 @@ static __always_inline void emit(void *ctx, struct lt_ctx *c)
 	f->event = c->event;
 	f->slot = c->slot;
 	f->order = c->order;
-	f->stack_id = key.stack_id;
-	bpf_get_current_comm(f->comm, sizeof(f->comm));
+	f->stack_id = stack_id;
 	f->nstack = 0;
+	bpf_get_current_comm(f->comm, sizeof(f->comm));
+}
+
+/*
+ * Count first, stream second: the aggregation map is exact whatever the
+ * ring buffer does, and every record the ring buffer refuses is counted.
+ * The stack is unwound once, into the stack map; the record carries only
+ * its id (user/stack_cache.c reads it), except when the stack map could
+ * not take it: then the frames travel in the record, unwound a second time.
+ */
+static __always_inline void emit(void *ctx, struct lt_ctx *c)
+{
+	struct lt_agg_key key = {
+		.kind = c->kind, .severity = c->severity, .event = c->event,
+		.stack_id = -1,
+	};
+	__u64 now = bpf_ktime_get_ns();
+	struct lt_finding *f;
+
 	if (cfg_stacks) {
+		key.stack_id = bpf_get_stackid(ctx, &lt_stacks,
+					       cfg_user ? BPF_F_USER_STACK : 0);
+		if (key.stack_id < 0) {
+			stat_inc(LT_ST_STACK_LOST);
+			key.stack_id = -1;
+		}
+	}
+	agg_count(&key, now);
+	comm_count(c->kind, c->severity);
+
+	if (!cfg_stacks || key.stack_id >= 0) {
+		f = bpf_ringbuf_reserve(&lt_rb, LT_FINDING_HDR, 0);
+		if (!f) {
+			stat_inc(LT_ST_RB_DROPS);
+			return;
+		}
+		fill_record(f, c, now, key.stack_id);
+		bpf_ringbuf_submit(f, rb_wake_flag());
+		return;
+	}
+	f = bpf_ringbuf_reserve(&lt_rb, sizeof(*f), 0);
+	if (!f) {
+		stat_inc(LT_ST_RB_DROPS);
+		return;
+	}
+	fill_record(f, c, now, -1);
+	{
 		long n = bpf_get_stack(ctx, f->stack, sizeof(f->stack),
 				       cfg_user ? BPF_F_USER_STACK : 0);
 
 		f->nstack = n > 0 ? n / sizeof(__u64) : 0;
 	}
-	bpf_ringbuf_submit(f, bpf_ringbuf_query(&lt_rb, BPF_RB_AVAIL_DATA) >=
-			   LT_RB_WAKE_BYTES ? BPF_RB_FORCE_WAKEUP :
-			   BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(f, rb_wake_flag());
 }
 
 #endif

@@ -22,6 +22,7 @@
 #include "report.h"
 #include "report_cmd.h"
 #include "setup.h"
+#include "stack_cache.h"
 #include "summary.h"
 
 static volatile sig_atomic_t exiting;
@@ -35,10 +36,15 @@ static void on_signal(int sig)
 static int on_finding(void *ctx, void *data, size_t size)
 {
 	struct lt_session *s = ctx;
+	struct lt_finding f = { 0 };
 
-	if (size < sizeof(struct lt_finding))
+	/* Records whose stack is in the stack map stop before stack[]. */
+	if (size < LT_FINDING_HDR)
 		return 0;
-	alerts_finding(s, data);
+	memcpy(&f, data, size < sizeof(f) ? size : sizeof(f));
+	if (size < sizeof(f))
+		f.nstack = 0;
+	alerts_finding(s, &f);
 	return 0;
 }
 
@@ -180,6 +186,7 @@ int main(int argc, char **argv)
 out:
 	http_stop(&s);
 	alerts_free(&s);
+	stack_cache_free(&s);
 	attach_teardown(&s);
 	setup_free(&s);
 	return rc;

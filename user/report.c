@@ -10,7 +10,7 @@
 #include "hist.h"
 #include "map_rows.h"
 #include "report.h"
-#include "symbolize.h"
+#include "stack_cache.h"
 
 /* Every flag of a full table decoded: 256 bytes cut real ones short. */
 #define LT_GFP_TEXT	1024
@@ -50,58 +50,62 @@ static void mismatch_detail(unsigned long long d, unsigned int *src,
 	*depth = d & 0xffff;
 }
 
-static void finding_json(struct lt_session *s, const struct lt_finding *f,
-			 size_t first, const char *alloc, const char *caller)
+/* A string from outside (a comm, gfp names from the kernel's format
+ * file) as a JSON literal, escaped by json-c. */
+static const char *jstr(const char *v, char *buf, size_t len)
 {
-	json_object *o = json_object_new_object(), *st = json_object_new_array();
-	char buf[256], gfp[LT_GFP_TEXT], comm[LT_COMM_LEN];
-	size_t shown = 0;
+	json_object *o = json_object_new_string(v);
 
-	json_object_object_add(o, "type", json_object_new_string("finding"));
-	json_object_object_add(o, "kind", json_object_new_string(kind_name(f->kind)));
-	json_object_object_add(o, "severity",
-			       json_object_new_string(severity_name(f->severity)));
-	json_object_object_add(o, "rules",
-			       json_object_new_string(lt_rulesets[s->rules].name));
-	json_object_object_add(o, "ts_ns", json_object_new_uint64(f->ts_ns));
-	json_object_object_add(o, "pid", json_object_new_int(f->pid));
-	json_object_object_add(o, "tid", json_object_new_int(f->tid));
-	json_object_object_add(o, "comm", json_object_new_string(
-		comm_clean(f->comm, comm, true)));
-	json_object_object_add(o, "cpu", json_object_new_int(f->cpu));
-	json_object_object_add(o, "depth", json_object_new_int(f->depth));
-	json_object_object_add(o, "pause", json_object_new_int(f->pause));
-	json_object_object_add(o, "cgroup_id", json_object_new_uint64(f->cgroup_id));
-	json_object_object_add(o, "event", json_object_new_string(event_name(f->event)));
-	json_object_object_add(o, "probe", json_object_new_string(probe_name(s, f)));
+	snprintf(buf, len, "%s",
+		 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return buf;
+}
+
+/*
+ * One line per finding, written directly: building a json-c object of
+ * twenty members per record was four fifths of the loader's work per
+ * finding (docs/PERFORMANCE.md). The names from our own tables are plain
+ * identifiers; everything else goes through json-c's escaping, and the
+ * stack was serialized by json-c once per stack id.
+ */
+static void finding_json(struct lt_session *s, const struct lt_finding *f,
+			 const struct lt_stack_fmt *sf)
+{
+	char gfp[LT_GFP_TEXT], comm[LT_COMM_LEN], esc[2 * LT_GFP_TEXT];
+	FILE *o = s->out;
+
+	fprintf(o, "{\"type\":\"finding\",\"kind\":\"%s\",\"severity\":\"%s\","
+		"\"rules\":\"%s\",\"ts_ns\":%llu,\"pid\":%d,\"tid\":%d,",
+		kind_name(f->kind), severity_name(f->severity),
+		lt_rulesets[s->rules].name, f->ts_ns, (int)f->pid,
+		(int)f->tid);
+	fprintf(o, "\"comm\":%s,\"cpu\":%d,\"depth\":%d,\"pause\":%d,"
+		"\"cgroup_id\":%llu,\"event\":\"%s\",\"probe\":\"%s\"",
+		jstr(comm_clean(f->comm, comm, true), esc, sizeof(esc)),
+		(int)f->cpu, (int)f->depth, (int)f->pause, f->cgroup_id,
+		event_name(f->event), probe_name(s, f));
 	if (f->kind == LT_K_ALLOC_IN_LAZY) {
-		json_object_object_add(o, "order", json_object_new_int(f->order));
-		json_object_object_add(o, "gfp", json_object_new_uint64(f->gfp));
-		json_object_object_add(o, "gfp_flags", json_object_new_string(
-			gfp_decode(&s->gfp, f->gfp, gfp, sizeof(gfp))));
-		json_object_object_add(o, "allocator", json_object_new_string(alloc));
-		json_object_object_add(o, "caller", json_object_new_string(caller));
+		fprintf(o, ",\"order\":%d,\"gfp\":%llu,\"gfp_flags\":%s,%s",
+			(int)f->order, f->gfp,
+			jstr(gfp_decode(&s->gfp, f->gfp, gfp, sizeof(gfp)), esc,
+			     sizeof(esc)),
+			sf->json_alloc ? sf->json_alloc :
+			"\"allocator\":\"\",\"caller\":\"\"");
 	}
 	if (f->kind == LT_K_FLUSH_IN_LAZY)
-		json_object_object_add(o, "pages", json_object_new_uint64(f->pages));
+		fprintf(o, ",\"pages\":%llu", f->pages);
 	if (f->kind == LT_K_STATE_MISMATCH) {
 		unsigned int src, depth, pause;
 
 		mismatch_detail(f->detail, &src, &depth, &pause);
-		json_object_object_add(o, "other_source",
-				       json_object_new_string(state_src_name(src)));
-		json_object_object_add(o, "other_depth", json_object_new_int(depth));
-		json_object_object_add(o, "other_pause", json_object_new_int(pause));
+		fprintf(o, ",\"other_source\":\"%s\",\"other_depth\":%d,"
+			"\"other_pause\":%d", state_src_name(src), (int)depth,
+			(int)pause);
 	}
 	if (f->kind == LT_K_SLEEP_IN_LAZY)
-		json_object_object_add(o, "task_state", json_object_new_uint64(f->detail));
-	for (size_t i = first; i < f->nstack && shown < (size_t)s->cfg.stacks;
-	     i++, shown++)
-		json_object_array_add(st, json_object_new_string(
-			ksyms_format(s->ks, f->stack[i], buf, sizeof(buf))));
-	json_object_object_add(o, "stack", st);
-	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
+		fprintf(o, ",\"task_state\":%llu", f->detail);
+	fprintf(o, ",\"stack\":%s}\n", sf->json ? sf->json : "[]");
 }
 
 /*
@@ -131,11 +135,10 @@ static void put_wrapped(FILE *out, const char *prefix, const char *text)
 }
 
 static void finding_text(struct lt_session *s, const struct lt_finding *f,
-			 size_t first, const char *alloc, const char *caller)
+			 const struct lt_stack_fmt *sf)
 {
 	char tbuf[24], buf[256], gfp[LT_GFP_TEXT], comm[LT_COMM_LEN];
 	time_t now = time(NULL);
-	size_t shown = 0;
 
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
 	/* two short lines keep the worst case (long comm, 7-digit pids)
@@ -150,9 +153,9 @@ static void finding_text(struct lt_session *s, const struct lt_finding *f,
 		snprintf(tbuf, sizeof(tbuf), "  order %u gfp ", f->order);
 		put_wrapped(s->out, tbuf,
 			    gfp_decode(&s->gfp, f->gfp, gfp, sizeof(gfp)));
-		if (alloc[0]) {
-			snprintf(buf, sizeof(buf), "%s <- %s", alloc,
-				 caller[0] ? caller : "?");
+		if (sf->alloc[0]) {
+			snprintf(buf, sizeof(buf), "%s <- %s", sf->alloc,
+				 sf->caller[0] ? sf->caller : "?");
 			put_wrapped(s->out, "  allocator ", buf);
 		}
 		break;
@@ -181,30 +184,32 @@ static void finding_text(struct lt_session *s, const struct lt_finding *f,
 	default:
 		fprintf(s->out, "  at %s\n", probe_name(s, f));
 	}
-	for (size_t i = first; i < f->nstack && shown < (size_t)s->cfg.stacks;
-	     i++, shown++)
-		fprintf(s->out, "    %.72s\n",
-			ksyms_format(s->ks, f->stack[i], buf, sizeof(buf)));
+	if (sf->text)
+		fputs(sf->text, s->out);
 }
 
 void report_finding(struct lt_session *s, const struct lt_finding *rec)
 {
-	char alloc[64] = "", caller[64] = "";
 	struct lt_finding f = *rec;
-	size_t first;
+	const struct lt_stack_fmt *sf = NULL;
+	struct lt_stack_fmt own = { .id = -1 };
 
 	/* The record is the kernel side's word: never read past stack[]
 	 * on it (fuzz/corpus/finding/crash-*). */
 	if (f.nstack > LT_MAX_STACK)
 		f.nstack = LT_MAX_STACK;
-	first = stack_first_frame(s->ks, f.stack, f.nstack);
-	if (f.kind == LT_K_ALLOC_IN_LAZY)
-		stack_allocator(s->ks, f.stack, f.nstack, alloc,
-				sizeof(alloc), caller, sizeof(caller));
+	/* No frames inline: they are in the stack map under stack_id. */
+	if (!f.nstack && s->cfg.stacks)
+		sf = stack_cache_get(s, f.stack_id);
+	if (!sf) {
+		stack_fmt_build(s, f.stack, f.nstack, &own);
+		sf = &own;
+	}
 	if (s->cfg.json)
-		finding_json(s, &f, first, alloc, caller);
+		finding_json(s, &f, sf);
 	else
-		finding_text(s, &f, first, alloc, caller);
+		finding_text(s, &f, sf);
+	stack_fmt_clear(&own);
 }
 
 /* ---- histograms ---- */

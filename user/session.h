@@ -42,6 +42,7 @@ struct lt_session {
 	unsigned long long deduplicated; /* not printed: --dedup */
 	struct lt_alerts *alerts;	/* alerts.c: dedup, rate, syslog */
 	struct lt_http *http;		/* the --metrics server */
+	struct lt_stack_cache *stack_cache; /* stack_cache.c */
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include "dedup.h"
 #include "map_rows.h"
 #include "plan_json.h"
+#include "stack_cache.h"
 #include "summary.h"
 #include "symbolize.h"
 
@@ -105,26 +106,12 @@ int summary_failed(const struct lt_config *cfg, const struct lt_summary *sum)
 	return 0;
 }
 
-/* Frames of a stack id, from the stack map. */
-static size_t stack_of(struct lt_session *s, int id, __u64 *frames)
-{
-	size_t n = 0;
-
-	memset(frames, 0, LT_MAX_STACK * sizeof(*frames));
-	if (id < 0 || bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.lt_stacks),
-					  &id, frames))
-		return 0;
-	while (n < LT_MAX_STACK && frames[n])
-		n++;
-	return n;
-}
-
 /* The frames of a stack id as symbol strings, tracer frames skipped. */
 static json_object *stack_json(struct lt_session *s, int id)
 {
 	json_object *st = json_object_new_array();
 	__u64 frames[LT_MAX_STACK];
-	size_t n = stack_of(s, id, frames);
+	size_t n = stack_frames(s, id, frames);
 	char buf[256];
 
 	for (size_t j = stack_first_frame(s->ks, frames, n); j < n; j++)
@@ -227,7 +214,7 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 			fprintf(s->out, "  %-20s %llu\n", kind_name(k), sum->kind[k]);
 	for (size_t i = 0; i < sum->ngroups && shown < 5; i++, shown++) {
 		const struct lt_group *gr = &sum->groups[i];
-		size_t n = stack_of(s, gr->key.stack_id, frames);
+		size_t n = stack_frames(s, gr->key.stack_id, frames);
 		size_t j = stack_first_frame(s->ks, frames, n), k = 0;
 
 		fprintf(s->out, "\n  %llu x %s (%s) at %s, over %.3f s\n",
