@@ -66,7 +66,8 @@ def parse(log):
             ses.setdefault(cr, {}).update(
                 events=sum(j["events"].values()),
                 findings=sum(j["findings"].values()), streamed=j["streamed"],
-                lost=j["dropped"] + j["stacks_lost"] + j["aggregation_full"])
+                lost=j["dropped"] + j["stacks_lost"] + j["aggregation_full"]
+                + j.get("prog_misses", 0))
     return meta, res, wlf, ses, order, bad
 
 

@@ -329,6 +329,24 @@ static bool tracepoint_only(const struct lt_event_def *d)
 	return true;
 }
 
+size_t catalog_symbols(const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (int e = 0; e < LT_EV_MAX; e++)
+		for (int i = 0; i < LT_MAX_CANDS; i++) {
+			const char *sym = lt_catalog[e].cands[i].symbol;
+
+			/* "group:name" is a tracepoint: not in kallsyms */
+			if (!sym || strchr(sym, ':'))
+				continue;
+			if (n < max)
+				out[n] = sym;
+			n++;
+		}
+	return n;
+}
+
 void catalog_resolve(const struct lt_symsrc *src,
 		     const struct lt_features *feat, enum lt_mode mode,
 		     struct lt_plan *plan)

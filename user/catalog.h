@@ -87,6 +87,8 @@ struct lt_plan {
 };
 
 /* Resolves every event. Pure: reads only its arguments. */
+/* Every function the catalog names, into out[max]; returns how many. */
+size_t catalog_symbols(const char **out, size_t max);
 void catalog_resolve(const struct lt_symsrc *src,
 		     const struct lt_features *feat, enum lt_mode mode,
 		     struct lt_plan *plan);

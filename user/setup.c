@@ -22,6 +22,7 @@
 #include "feature_probe.h"
 #include "read_whole.h"
 #include "setup.h"
+#include "sym_subset.h"
 
 void lt_err(const char *fmt, ...)
 {
@@ -165,12 +166,16 @@ static const char *kallsyms_path(const struct lt_session *s)
 	return s->cfg.kallsyms_path ? s->cfg.kallsyms_path : "/proc/kallsyms";
 }
 
+#define LT_CATALOG_SYMS	(LT_EV_MAX * LT_MAX_CANDS)
+
+/* For planning: only the catalog's functions (sym_subset.h). */
 static int load_symbols(struct lt_session *s)
 {
-	const char *ksp = kallsyms_path(s);
+	const char *ksp = kallsyms_path(s), *names[LT_CATALOG_SYMS];
+	size_t n = catalog_symbols(names, LT_CATALOG_SYMS);
 	char path[128];
 
-	s->ks = ksyms_load(ksp);
+	s->ks = ksyms_load_naming(ksp, names, n);
 	if (!s->ks) {
 		lt_err("cannot read %s: %s", ksp, strerror(errno));
 		return 2;
@@ -183,7 +188,7 @@ static int load_symbols(struct lt_session *s)
 	for (size_t i = 0; !s->filters && i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/available_filter_functions",
 			 tracefs_dirs[i]);
-		s->filters = strset_load(path);
+		s->filters = strset_load_naming(path, names, n);
 	}
 	return 0;
 }
