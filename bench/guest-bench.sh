@@ -19,6 +19,8 @@ if [ -x /lt/bt/bpftrace ]; then
 	echo "BPFTRACE $(/lt/bt/bpftrace --version 2>&1)"
 fi
 
+cpu_ticks() { awk '{ print $14 + $15 }' /proc/$TP/stat; }
+
 # start CONFIG: the tracer for CONFIG, attached, or a failure
 start() {
 	rm -f /tmp/t.out /tmp/t.err
@@ -26,18 +28,21 @@ start() {
 	untraced) return 0 ;;
 	default) set -- ;;
 	stacks) set -- --stacks 32 ;;
+	nostacks) set -- --stacks 0 ;;
 	kprobe) set -- --mode kprobe ;;
 	tracepoint) set -- --mode tracepoint ;;
 	bpftrace)
 		/lt/bt/bpftrace /lt/lazy.bt >/tmp/t.out 2>/tmp/t.err &
 		TP=$!
 		wait_line /tmp/t.out "READY lazy.bt" 600 || { cat /tmp/t.err; return 1; }
+		T0=$(cpu_ticks)
 		return 0 ;;
 	*) echo "unknown config $1"; return 1 ;;
 	esac
 	$LT "$@" -j -o /tmp/t.out 2>/tmp/t.err &
 	TP=$!
 	wait_line /tmp/t.err "tracing with" 600 || return 1
+	T0=$(cpu_ticks)
 }
 
 # stop CONFIG REP ATTACH_S: the tracer's peak RSS, the findings it printed
@@ -45,10 +50,13 @@ start() {
 stop() {
 	[ "$1" = untraced ] && return 0
 	hwm=$(awk '$1 == "VmHWM:" { print $2 }' /proc/$TP/status)
+	# the tracer's own CPU time since it attached (utime + stime, in
+	# USER_HZ ticks): on the one guest vCPU the workloads wait for it
+	ticks=$(($(cpu_ticks) - T0))
 	kill -INT $TP
 	wait $TP
 	st=$?
-	echo "SESSION cfg=$1 rep=$2 exit=$st hwm_kb=${hwm:-0} attach_s=$3"
+	echo "SESSION cfg=$1 rep=$2 exit=$st hwm_kb=${hwm:-0} attach_s=$3 cpu_ticks=${ticks:-0}"
 	for w in $WLS; do
 		eval "cmd=\$W_$w"
 		comm=${cmd%% *}

@@ -14,9 +14,11 @@ import re
 import statistics
 import sys
 
-CONFIGS = ["untraced", "default", "stacks", "kprobe", "tracepoint", "bpftrace"]
+CONFIGS = ["untraced", "default", "stacks", "nostacks", "kprobe", "tracepoint",
+           "bpftrace"]
 LABEL = {"untraced": "untraced", "default": "lazytrace",
-         "stacks": "lazytrace --stacks 32", "kprobe": "lazytrace --mode kprobe",
+         "stacks": "lazytrace --stacks 32", "nostacks": "lazytrace --stacks 0",
+         "kprobe": "lazytrace --mode kprobe",
          "tracepoint": "lazytrace --mode tracepoint",
          "bpftrace": "bpftrace bench/lazy.bt"}
 KV = re.compile(r"(\w+)=(\S+)")
@@ -52,7 +54,8 @@ def parse(log):
             if kv["exit"] != "0":
                 bad.append(line)
                 continue
-            s.update(hwm_kb=int(kv["hwm_kb"]), attach_s=float(kv["attach_s"]))
+            s.update(hwm_kb=int(kv["hwm_kb"]), attach_s=float(kv["attach_s"]),
+                     cpu_s=int(kv.get("cpu_ticks", 0)) / 100)
         elif tag == "BTCOUNT":
             ses.setdefault(cr, {}).update(
                 events=int(kv["events"]), findings=int(kv["findings"]),
@@ -120,19 +123,22 @@ def main():
              "streamed": med([s["streamed"] for _, s in ss]),
              "lost": sum(s["lost"] for _, s in ss),
              "rss_mb": max([s.get("hwm_kb", 0) for _, s in ss]) / 1024,
-             "attach_s": med([s.get("attach_s", 0) for _, s in ss])}
+             "attach_s": med([s.get("attach_s", 0) for _, s in ss]),
+             "cpu_s": med([s.get("cpu_s", 0) for _, s in ss])}
         data["tracers"].append(d)
-        trows.append("| %s | %d | %s | %.0f | %.0f | %d | %.1f | %.1f |" % (
+        trows.append("| %s | %d | %s | %.0f | %.0f | %d | %.1f | %.1f | %.2f |" % (
             LABEL[c], d["sessions"],
             "-" if d["events_per_s"] is None else "%.0f" % d["events_per_s"],
-            d["findings"], d["streamed"], d["lost"], d["rss_mb"], d["attach_s"]))
+            d["findings"], d["streamed"], d["lost"], d["rss_mb"], d["attach_s"],
+            d["cpu_s"]))
     with open(out, "w") as f:
         f.write("Kernel %s; %s; %s\n\n" % (meta["kernel"], meta["bpftrace"], meta["bench"]))
         f.write("| workload | config | n | median ms | ratio | overhead | spread"
                 " | findings in workload |\n|---|---|---|---|---|---|---|---|\n")
         f.write("\n".join(rows) + "\n\n")
         f.write("| tracer | sessions | events/s | findings | streamed | lost"
-                " | peak RSS MB | attach s |\n|---|---|---|---|---|---|---|---|\n")
+                " | peak RSS MB | attach s | tracer CPU s |\n"
+                "|---|---|---|---|---|---|---|---|---|\n")
         f.write("\n".join(trows) + "\n")
         if bad:
             f.write("\nFailed runs:\n" + "".join("- %s\n" % b for b in bad))

@@ -8,7 +8,7 @@
 # --smoke: one round of tiny workloads, configurations untraced, default
 # and bpftrace, one small storm; checks only that both run and give
 # well-formed tables (exact counts included), never the times.
-# Env: LT_BENCH_REPS, LT_BENCH_CONFIGS override the defaults.
+# Env: LT_BENCH_REPS, LT_BENCH_CONFIGS, LT_BENCH_WLS override the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=0
@@ -35,7 +35,7 @@ ldd "$BT" | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' |
 	while read -r lib; do cp -L "$lib" "$P/bt/"; done
 [ -f "$P/bt/ld-linux-x86-64.so.2" ] || { echo "bench: no dynamic loader found for $BT" >&2; exit 2; }
 
-configs="untraced default stacks kprobe tracepoint bpftrace"
+configs="untraced default stacks nostacks kprobe tracepoint bpftrace"
 if [ $smoke = 1 ]; then
 	reps=${LT_BENCH_REPS:-1}
 	configs="untraced default bpftrace"
@@ -58,7 +58,7 @@ fi
 cat >>"$P/bench.conf" <<EOC
 REPS=$reps
 CONFIGS="${LT_BENCH_CONFIGS:-$configs}"
-WLS="exitstorm munmap mprotect forkexit"
+WLS="${LT_BENCH_WLS:-exitstorm munmap mprotect forkexit}"
 EOC
 
 # bpftrace unpacks ~200 MB of libraries into the initramfs: 3 GB of RAM.
