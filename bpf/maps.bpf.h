@@ -50,22 +50,30 @@ struct {
 	__uint(value_size, LT_MAX_STACK * sizeof(__u64));
 } lt_stacks SEC(".maps");
 
+/*
+ * Findings, per-comm counts and histograms are counted per CPU: a counter
+ * that every CPU increments bounces its cache line between them, which
+ * capped the findings storm (docs/PERFORMANCE.md) and would cost more on a
+ * large machine. The loader adds the CPUs up (user/map_rows.c). The
+ * increments stay atomic: a program in interrupt context may update the
+ * same slot on the same CPU.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct lt_agg_key);
 	__type(value, struct lt_agg_val);
 } lt_agg SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct lt_hist_key);
 	__type(value, struct lt_hist_val);
 } lt_hists SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct lt_comm_key);
 	__type(value, __u64);
@@ -77,6 +85,21 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lt_stats SEC(".maps");
+
+/* A batch's entries, copied in one read (gather.bpf.h): per-CPU, as
+ * MAX_GATHER_BATCH (510 on 4K pages) entries do not fit the BPF stack. */
+#define LT_BATCH_MAX	512
+
+struct lt_batch_buf {
+	__u64 e[LT_BATCH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lt_batch_buf);
+} lt_batch_scratch SEC(".maps");
 
 /* Task storage is freed with the task, so a fork storm cannot leak it. */
 struct {

@@ -15,4 +15,14 @@
 int map_rows(int fd, size_t key_size, size_t value_size, void **rows,
 	     size_t *n);
 
+/*
+ * The same; a per-CPU hash map's values are merged across CPUs into one
+ * value with merge(acc, cpu_value, value_size), which map_rows() does by
+ * adding every 64-bit word. Findings and histograms are counted per CPU
+ * (bpf/maps.bpf.h): no counter is shared between CPUs.
+ */
+typedef void (*map_merge_fn)(void *acc, const void *cpu, size_t value_size);
+int map_rows_merge(int fd, size_t key_size, size_t value_size,
+		   map_merge_fn merge, void **rows, size_t *n);
+
 #endif

@@ -62,15 +62,33 @@ static int group_cmp(const void *a, const void *b)
 	       x->val.count > y->val.count ? -1 : 0;
 }
 
+/* Counts add; first and last seen are the earliest and latest of the
+ * CPUs that saw the group (0 on a CPU that never did). */
+static void agg_merge(void *acc, const void *cpu, size_t value_size)
+{
+	struct lt_agg_val *a = acc;
+	const struct lt_agg_val *c = cpu;
+
+	(void)value_size;
+	if (!c->count)
+		return;
+	if (!a->count || c->first_ns < a->first_ns)
+		a->first_ns = c->first_ns;
+	if (c->last_ns > a->last_ns)
+		a->last_ns = c->last_ns;
+	a->count += c->count;
+}
+
 int summary_read(struct lt_session *s, struct lt_summary *sum)
 {
 	size_t n;
 	int err;
 
 	memset(sum, 0, sizeof(*sum));
-	err = map_rows(bpf_map__fd(s->skel->maps.lt_agg),
-		       sizeof(struct lt_agg_key), sizeof(struct lt_agg_val),
-		       (void **)&sum->groups, &n);
+	err = map_rows_merge(bpf_map__fd(s->skel->maps.lt_agg),
+			     sizeof(struct lt_agg_key),
+			     sizeof(struct lt_agg_val), agg_merge,
+			     (void **)&sum->groups, &n);
 	if (err)
 		return err;
 	for (size_t i = 0; i < n; i++) {
