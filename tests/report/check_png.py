@@ -75,10 +75,9 @@ def main():
     for t in tails:
         lo, hi = (int(v) for v in t.split(":"))
         if not lo <= h - 1 - end <= hi:
-            bad.append("content to row %d of %d: %d background rows under it, "
-                       "want %d to %d (%s)" % (end, h, h - 1 - end, lo, hi,
-                                               "cut off" if h - 1 - end < lo else
-                                               "window far taller than the page"))
+            bad.append("%d background rows under the content, want %d-%d (%s)"
+                       % (h - 1 - end, lo, hi, "cut off" if h - 1 - end < lo
+                          else "window far taller than the page"))
     if (w, h) != (want_w, want_h):
         bad.append("size %dx%d, want %dx%d" % (w, h, want_w, want_h))
     counts = {}
