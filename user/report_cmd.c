@@ -23,8 +23,8 @@ static const char doc[] =
 "USAGE: lazytrace report TRACE.jsonl -o report.html\n"
 "       lazytrace report BEFORE.jsonl AFTER.jsonl -o compare.html\n"
 "\n"
-"TRACE is what lazytrace -j -o TRACE.jsonl wrote (docs/JSON.md). Two traces\n"
-"are drawn side by side, on shared axes (docs/REPORT.md).";
+"TRACE is what lazytrace -j -o TRACE.jsonl wrote (docs/JSON.md). The charts\n"
+"of two traces are drawn side by side, on shared axes (docs/REPORT.md).";
 
 static const struct argp_option options[] = {
 	{ "output", 'o', "FILE", 0, "Write the HTML to FILE (default stdout)", 0 },
