@@ -136,7 +136,7 @@ model-test: all models
 	tests/model/run.sh
 
 # lazytrace report on the committed real VM traces, in headless Chromium.
-report-test: all
+report-test: all models
 	tests/report/run.sh
 
 # A real Prometheus scrapes lazytrace; hostile HTTP; capability drop.

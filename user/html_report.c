@@ -20,7 +20,8 @@ static const struct {
 	{ LT_H_GATHER_BATCHES, "Batches per mmu_gather",
 	  "Page batches one mmu_gather used before it finished." },
 	{ LT_H_FLUSH_SPAN, "TLB flush span",
-	  "Pages one TLB flush covered." },
+	  "Pages one TLB flush covered; full flushes (TLB_FLUSH_ALL) have "
+	  "no span and are not counted." },
 	{ LT_H_DEPTH, "Nesting depth",
 	  "Lazy MMU nesting depth at events inside a section." },
 	{ LT_H_ALLOC_ORDER, "Allocation order",
@@ -92,6 +93,23 @@ static void no_summary(FILE *out, const struct lt_trace *t)
 		"probe plan are unknown. ");
 }
 
+/* Records this build does not know are skipped, but not silently. */
+static void skipped(FILE *out, const struct lt_trace *t)
+{
+	if (!t->skipped_types && !t->skipped_hists)
+		return;
+	fputs("<p class=\"warn\">Skipped, not shown (written by a newer "
+	      "lazytrace?):", out);
+	if (t->skipped_types)
+		fprintf(out, " %zu record%s of unknown type%s", t->skipped_types,
+			t->skipped_types == 1 ? "" : "s",
+			t->skipped_hists ? ";" : ".");
+	if (t->skipped_hists)
+		fprintf(out, " %zu histogram record%s of unknown name.",
+			t->skipped_hists, t->skipped_hists == 1 ? "" : "s");
+	fputs("</p>\n", out);
+}
+
 static void overview(FILE *out, const struct lt_trace *t, int n, int i)
 {
 	char buf[128];
@@ -101,6 +119,7 @@ static void overview(FILE *out, const struct lt_trace *t, int n, int i)
 	html_elem(out, "span", "mono", t->path);
 	if (!t->has_summary)
 		no_summary(out, t);
+	skipped(out, t);
 	fputs("<table class=\"kv\">\n", out);
 	if (t->has_plan) {
 		kv_row(out, "kernel", t->kernel);

@@ -23,8 +23,8 @@ static const char doc[] =
 "USAGE: lazytrace report TRACE.jsonl -o report.html\n"
 "       lazytrace report BEFORE.jsonl AFTER.jsonl -o compare.html\n"
 "\n"
-"TRACE is what lazytrace -j -o TRACE.jsonl wrote (docs/JSON.md). Two traces\n"
-"are drawn side by side, on shared axes (docs/REPORT.md).";
+"TRACE is what lazytrace -j -o TRACE.jsonl wrote (docs/JSON.md). The charts\n"
+"of two traces are drawn side by side, on shared axes (docs/REPORT.md).";
 
 static const struct argp_option options[] = {
 	{ "output", 'o', "FILE", 0, "Write the HTML to FILE (default stdout)", 0 },
@@ -56,6 +56,24 @@ static error_t parse(int key, char *arg, struct argp_state *st)
 	return 0;
 }
 
+/*
+ * -o naming an input would truncate the trace before the report of it is
+ * written: compare the files themselves, so a symlink or another path to
+ * the same trace is caught too.
+ */
+static const char *same_file(const struct report_args *a)
+{
+	struct stat o, in;
+
+	if (!a->output || !strcmp(a->output, "-") || stat(a->output, &o))
+		return NULL;
+	for (int i = 0; i < a->nin; i++)
+		if (!stat(a->in[i], &in) && in.st_dev == o.st_dev &&
+		    in.st_ino == o.st_ino)
+			return a->in[i];
+	return NULL;
+}
+
 static bool is_regular(const char *path)
 {
 	struct stat st;
@@ -71,6 +89,7 @@ int report_cmd(int argc, char **argv)
 	struct lt_trace t[2];
 	const struct lt_trace *tp[2] = { &t[0], &t[1] };
 	char err[512];
+	const char *clash;
 	FILE *out = stdout;
 	int rc = 0, loaded = 0;
 	bool bad;
@@ -79,6 +98,12 @@ int report_cmd(int argc, char **argv)
 	argp_err_exit_status = 2;
 	argv[0] = "lazytrace report";	/* what usage messages call us */
 	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	clash = same_file(&a);
+	if (clash) {
+		lt_err("report: -o %s is the trace %s: it would be overwritten",
+		       a.output, clash);
+		return 2;
+	}
 	for (; loaded < a.nin; loaded++) {
 		if (trace_load(a.in[loaded], &t[loaded], err, sizeof(err))) {
 			lt_err("report: %s", err);

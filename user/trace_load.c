@@ -154,8 +154,10 @@ static int load_hist(struct loader *l, json_object *o)
 		return tj_bad(l, "buckets add up to %llu, \"total\" says %llu",
 			   (unsigned long long)total, (unsigned long long)want);
 	id = trace_hist_id(name);
-	if (id < 0)
-		return 0;	/* a newer tracer's histogram: ignore it */
+	if (id < 0) {		/* a newer tracer's histogram: skip, counted */
+		t->skipped_hists++;
+		return 0;
+	}
 	if (!t->hist_scope[id])
 		t->hist_scope[id] = tj_strdup(tj_opt_str(o, "scope"));
 	/* Counts are cumulative since start: the last record is the total. */
@@ -240,7 +242,8 @@ static int load_line(struct loader *l, const char *line, struct sgroup_list *sg)
 			rc = tsum_load(l, o, sg);
 		else if (!strcmp(ty, "plan"))
 			rc = tsum_load_plan(l, o);
-		/* other types: docs/JSON.md says to ignore them */
+		else	/* docs/JSON.md: ignore them; the page counts them */
+			l->t->skipped_types++;
 	}
 	json_object_put(o);
 	json_tokener_free(tok);

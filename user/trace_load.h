@@ -46,6 +46,8 @@ struct lt_tcomm {
 struct lt_trace {
 	char *path;
 	size_t lines, records;
+	/* Records a newer lazytrace may write, skipped: the page says so. */
+	size_t skipped_types, skipped_hists;
 	/* Merged over comms; seen: some record of that name was present. */
 	unsigned long long hist[LT_H_MAX][LT_HIST_SLOTS];
 	bool hist_seen[LT_H_MAX];

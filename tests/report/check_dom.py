@@ -12,6 +12,8 @@ import sys
 from collections import defaultdict
 from html.parser import HTMLParser
 
+import check_reading
+
 HISTS = ["batch_pages", "gather_batches", "flush_span", "nesting_depth",
          "alloc_order", "section_span"]
 
@@ -28,17 +30,22 @@ class Dom(HTMLParser):
         self.tags = defaultdict(int)
         self.text = []
         self._svg = self._frow = self._crow = None
-        self._li = self._td = None
+        self._li = self._td = self._txt = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.tags[tag] += 1
         cls = a.get("class", "").split()
         if tag == "svg" and "hist" in cls:
-            self._svg = {"attrs": a, "text": []}
+            self._svg = {"attrs": a, "text": [], "bars": [], "texts": []}
             self.charts.append(self._svg)
         elif tag == "rect" and "bar" in cls:
             self.bars.append(a)
+            if self._svg is not None:
+                self._svg["bars"].append(a)
+        elif tag == "text" and self._svg is not None:
+            self._txt = {"cls": cls, "attrs": a, "data": []}
+            self._svg["texts"].append(self._txt)
         elif tag == "tr" and "data-kind" in a:
             self._frow = {"attrs": a, "stack": []}
             self.frows.append(self._frow)
@@ -53,6 +60,8 @@ class Dom(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "svg":
             self._svg = None
+        elif tag == "text":
+            self._txt = None
         elif tag == "tr":
             self._frow = self._crow = None
         elif tag == "li" and self._li is not None:
@@ -66,6 +75,8 @@ class Dom(HTMLParser):
         self.text.append(data)
         if self._svg is not None:
             self._svg["text"].append(data)
+        if self._txt is not None:
+            self._txt["data"].append(data)
         if self._li is not None:
             self._li.append(data)
         if self._td is not None:
@@ -76,6 +87,7 @@ def expected(path):
     """Histograms (last record per name, comm, cgroup; merged), streamed
     finding groups and per-comm finding counts, and the summary."""
     last = {}
+    units, scopes = {}, {}
     groups = {}
     comms = defaultdict(int)
     summary = None
@@ -85,6 +97,8 @@ def expected(path):
         r = json.loads(line)
         if r["type"] == "histogram":
             last[(r["name"], r["comm"], r.get("cgroup_id"))] = r
+            units[r["name"]] = r["unit"]
+            scopes[r["name"]] = r["scope"]
         elif r["type"] == "finding":
             k = (r["kind"], tuple(r["stack"]))
             g = groups.setdefault(k, {"n": 0, "first": r["ts_ns"], "last": r["ts_ns"]})
@@ -98,7 +112,21 @@ def expected(path):
     for r in last.values():
         for b in r["buckets"]:
             hists[r["name"]][b["low"]] += b["count"]
-    return hists, groups, comms, summary
+    return hists, groups, comms, summary, units, scopes
+
+
+def chart_axes(exps, name):
+    """Per trace, the x range (slots) and the count the y axis must cover:
+    a comparison shares the x range, and the y scale where both traces
+    counted the same scope (docs/REPORT.md)."""
+    nz = [{k: v for k, v in e[0].get(name, {}).items() if v} for e in exps]
+    slots = [check_reading.slot_of(k) for h in nz for k in h]
+    xr = list(range(min(slots), max(slots) + 1)) if slots else []
+    tops = [max(h.values(), default=0) for h in nz]
+    sc = [e[5].get(name) for e in exps]
+    if len(exps) == 2 and (None in sc or sc[0] == sc[1]):
+        tops = [max(tops)] * 2
+    return xr, tops
 
 
 class Checker:
@@ -114,7 +142,7 @@ class Checker:
             print("check_dom: FAIL: " + what)
 
 
-def check_bars(c, dom, i, name, want):
+def check_bars(c, dom, i, name, want, axes=None):
     bars = [b for b in dom.bars
             if b["data-hist"] == name and b["data-trace"] == str(i)]
     got = {int(b["data-low"]): int(b["data-count"]) for b in bars}
@@ -156,13 +184,19 @@ def check_bars(c, dom, i, name, want):
             % (i, name, off))
     c.check(all(float(b["height"]) > 0 for b in bars if int(b["data-count"])),
             "trace %d %s: a non-empty bucket is invisible" % (i, name))
+    if axes and chart:
+        xr, top, unit = axes
+        check_reading.check_chart(c, "trace %d %s" % (i, name), chart[0], xr,
+                                  nonzero, unit, top)
 
 
-def check_trace(c, dom, i, path):
-    hists, groups, comms, summary = expected(path)
+def check_trace(c, dom, i, exps):
+    hists, groups, comms, summary, units, _ = exps[i]
     text = "".join(dom.text)
     for name in HISTS:
-        check_bars(c, dom, i, name, hists.get(name, {}))
+        xr, tops = chart_axes(exps, name)
+        check_bars(c, dom, i, name, hists.get(name, {}),
+                   (xr, tops[i], units.get(name)))
     # Findings: rows of this trace, against the JSON.
     rows = [r for r in dom.frows if r["attrs"]["data-trace"] == str(i)]
     for (kind, stack), g in groups.items():
@@ -235,8 +269,9 @@ def main():
             "%d charts for %d traces" % (len(dom.charts), len(traces)))
     c.check(dom.tags["script"] == 0, "the page has a script")
     c.check(dom.tags["img"] == 0 and dom.tags["link"] == 0, "the page loads resources")
-    for i, path in enumerate(traces):
-        check_trace(c, dom, i, path)
+    exps = [expected(p) for p in traces]
+    for i in range(len(traces)):
+        check_trace(c, dom, i, exps)
     if len(traces) == 2:
         check_shared_scale(c, dom, traces)
     print("check_dom: %d checks passed, %d failed (%d bars, %d finding rows)" % (

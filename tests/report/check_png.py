@@ -2,9 +2,13 @@
 """Checks that a Chromium screenshot is a real picture of the report, not
 an empty or error page: a valid PNG of the window's size, decoded here
 (zlib + PNG filters, no imaging library), with many colours and enough
-pixels in each bar colour asked for.
+pixels in each bar colour asked for. With tail=MIN:MAX, the page must end
+inside the picture: under its last row that is not all page background
+(the colour of the top-left pixel) there are MIN to MAX background rows. A
+window shorter than the page cuts it off with content at the bottom edge
+(too few rows); one far taller leaves too many.
 
-usage: check_png.py FILE WIDTH HEIGHT [RRGGBB:MIN_PIXELS ...]
+usage: check_png.py FILE WIDTH HEIGHT [RRGGBB:MIN_PIXELS ...] [tail=MIN:MAX]
 """
 import struct
 import sys
@@ -55,10 +59,25 @@ def decode(path):
     return w, h, bpp, rows
 
 
+def content_end(w, bpp, rows, bg):
+    """Index of the last row that is not all bg, or -1."""
+    blank = bg * w
+    return max((y for y, r in enumerate(rows) if r != blank), default=-1)
+
+
 def main():
     path, want_w, want_h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    specs = [a for a in sys.argv[4:] if not a.startswith("tail=")]
+    tails = [a[5:] for a in sys.argv[4:] if a.startswith("tail=")]
     w, h, bpp, rows = decode(path)
     bad = []
+    end = content_end(w, bpp, rows, rows[0][:3] if bpp == 3 else rows[0][:4])
+    for t in tails:
+        lo, hi = (int(v) for v in t.split(":"))
+        if not lo <= h - 1 - end <= hi:
+            bad.append("%d background rows under the content, want %d-%d (%s)"
+                       % (h - 1 - end, lo, hi, "cut off" if h - 1 - end < lo
+                          else "window far taller than the page"))
     if (w, h) != (want_w, want_h):
         bad.append("size %dx%d, want %dx%d" % (w, h, want_w, want_h))
     counts = {}
@@ -71,15 +90,15 @@ def main():
         bad.append("only %d colours" % len(counts))
     if top > 0.97 * w * h:
         bad.append("%.1f%% of the picture is one colour" % (100.0 * top / (w * h)))
-    for spec in sys.argv[4:]:
+    for spec in specs:
         hexc, need = spec.split(":")
         px = bytes.fromhex(hexc)
         if counts.get(px, 0) < int(need):
             bad.append("%d pixels of #%s, want %s" % (counts.get(px, 0), hexc, need))
-    print("check_png: %s %dx%d, %d colours, %s" % (
+    print("check_png: %s %dx%d, %d colours, %s; content to row %d" % (
         path, w, h, len(counts),
         ", ".join("#%s %d px" % (s.split(":")[0], counts.get(bytes.fromhex(s.split(":")[0]), 0))
-                  for s in sys.argv[4:])))
+                  for s in specs), end))
     if bad:
         print("check_png: FAIL: " + "; ".join(bad))
         sys.exit(1)

@@ -8,7 +8,7 @@ import struct
 import sys
 import zlib
 
-from check_png import decode
+from check_png import content_end, decode
 
 MARGIN = 24
 
@@ -20,8 +20,9 @@ def chunk(kind, body):
 
 def main():
     w, h, bpp, rows = decode(sys.argv[1])
-    bg = rows[-1][:bpp]
-    last = max((y for y, r in enumerate(rows) if r != bg * w), default=h - 1)
+    last = content_end(w, bpp, rows, rows[-1][:bpp])
+    if last < 0:
+        last = h - 1
     keep = rows[:min(h, last + 1 + MARGIN)]
     raw = b"".join(b"\0" + r for r in keep)
     ctype = 2 if bpp == 3 else 6

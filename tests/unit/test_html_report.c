@@ -196,6 +196,7 @@ static void test_page_counts(void **state)
 	assert_non_null(strstr(s, ">1 *</td>"));
 	assert_non_null(strstr(s, "Fewer findings were streamed than the kernel counted"));
 	assert_null(strstr(s, "No summary record"));
+	assert_null(strstr(s, "Skipped, not shown"));
 	free(s);
 	trace_free(&t);
 
@@ -210,6 +211,32 @@ static void test_page_counts(void **state)
 	trace_free(&t);
 }
 
+/* Records of a newer lazytrace are skipped, and the page counts them. */
+static void test_page_skipped(void **state)
+{
+	static const char text[] =
+	"{\"type\":\"future\"}\n{\"type\":\"future\"}\n"
+	"{\"type\":\"histogram\",\"name\":\"future\",\"unit\":\"x\","
+	"\"comm\":\"a\",\"total\":1,\"buckets\":[{\"low\":0,\"high\":1,"
+	"\"count\":1}]}\n";
+	const struct lt_trace *tp[1];
+	struct lt_trace t;
+	char err[256], *s;
+	FILE *f;
+
+	(void)state;
+	f = fmemopen((void *)text, strlen(text), "r");
+	assert_int_equal(trace_load_stream(f, "d.jsonl", &t, err, sizeof(err)), 0);
+	fclose(f);
+	tp[0] = &t;
+	CAPTURE(s, html_report_write(out, tp, 1));
+	assert_non_null(strstr(s, "Skipped, not shown (written by a newer "
+			       "lazytrace?): 2 records of unknown type; 1 "
+			       "histogram record of unknown name."));
+	free(s);
+	trace_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_bars),
 		cmocka_unit_test(test_page_injection),
 		cmocka_unit_test(test_page_counts),
+		cmocka_unit_test(test_page_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,7 +71,8 @@ static void test_hist_id(void **state)
 }
 
 /* Interval records are cumulative: the last per (name, comm) counts; comms
- * are merged; an unknown histogram name is ignored. */
+ * are merged; an unknown histogram name or record type is skipped and
+ * counted, for the page to say so. */
 static void test_hists(void **state)
 {
 	static const char text[] =
@@ -93,6 +94,8 @@ static void test_hists(void **state)
 	assert_int_equal(load(text, &t, err, sizeof(err)), 0);
 	assert_int_equal(t.records, 5);
 	assert_int_equal(t.lines, 6);
+	assert_int_equal(t.skipped_hists, 1);
+	assert_int_equal(t.skipped_types, 1);
 	assert_true(t.hist_seen[LT_H_BATCH_PAGES]);
 	assert_false(t.hist_seen[LT_H_FLUSH_SPAN]);
 	assert_int_equal(t.hist[LT_H_BATCH_PAGES][2], 5);
