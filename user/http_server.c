@@ -131,7 +131,7 @@ int http_listen(struct lt_session *s)
 		return 2;
 	}
 	h->s = s;
-	comm_top_init(&h->top, LT_TOP_DEFAULT);
+	comm_top_init(&h->top, s->cfg.metrics_top);
 	a.sin_addr.s_addr = s->cfg.metrics_addr;
 	a.sin_port = htons(s->cfg.metrics_port);
 	h->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
