@@ -81,6 +81,42 @@ else
 	skip "systemd-analyze not installed"
 fi
 
+# The unit leaves lazytrace what it needs (docs/METRICS.md: CAP_BPF,
+# CAP_PERFMON, CAP_SYSLOG, CAP_SYS_ADMIN), counting the options that drop
+# capabilities implicitly; tests/metrics/run.sh runs it with the result.
+UC=tests/lib/unit_caps.py
+NEED=CAP_BPF,CAP_PERFMON,CAP_SYSLOG,CAP_SYS_ADMIN
+U=deploy/systemd/lazytrace.service
+$UC $U
+check "unit: effective set holds $NEED" $UC $U --need $NEED
+check "unit: NoNewPrivileges, nothing ambient, runs as root" \
+	bash -c "$UC $U | grep -qx 'no_new_privs 1' &&
+		 $UC $U | grep -qx 'ambient -' && $UC $U | grep -qx 'user root'"
+# the model sees what breaks a unit: each implicit drop, ~ lines, User=
+unit_with() {	# unit_with LINE...: the deployed unit plus lines
+	{ cat $U; printf '%s\n' "$@"; } >"$T/u.service"
+}
+unit_with ProtectKernelLogs=yes
+check "unit + ProtectKernelLogs=yes: CAP_SYSLOG gone, option named" \
+	bash -c "$UC $T/u.service --need $NEED | grep -q 'CAP_SYSLOG.*ProtectKernelLogs=yes'"
+unit_with "CapabilityBoundingSet=~CAP_SYS_ADMIN"
+check "unit + ~CAP_SYS_ADMIN line: AND-ed away" \
+	bash -c "! $UC $T/u.service --need CAP_SYS_ADMIN >/dev/null &&
+		 $UC $T/u.service --need CAP_BPF"
+unit_with "CapabilityBoundingSet=CAP_NET_RAW"
+check "unit + a second list: OR-ed in" $UC $T/u.service --need $NEED,CAP_NET_RAW
+unit_with User=nobody
+check "unit + User=nobody without ambient caps: nothing left" \
+	bash -c "! $UC $T/u.service --need CAP_BPF >/dev/null"
+unit_with PrivateUsers=yes
+check "unit + PrivateUsers=yes: refused, not guessed" \
+	bash -c "! $UC $T/u.service >/dev/null 2>&1"
+if [ "$(ps -p 1 -o comm=)" = systemd ]; then
+	skip "systemd is PID 1, but running the unit under it is not implemented"
+else
+	skip "systemd is not PID 1 here ($(ps -p 1 -o comm=)): the unit is not run by systemd; its capability sets are computed from the file and reproduced with setpriv by tests/metrics/run.sh; its mount and seccomp sandbox are not reproduced"
+fi
+
 # The example alerting rules load, and fire (and stay quiet) as intended.
 R=deploy/prometheus
 promtool check rules $R/lazytrace-alerts.yml >"$T/rules" 2>&1
