@@ -314,7 +314,7 @@ check "histograms: Prometheus = summary, flush and order non-zero (tracepoint)" 
 check "histograms: Prometheus = summary, 4 non-zero (model)" \
 	tests/metrics/hist_cmp.py "$URL" lt-model "$T/m.jsonl" "$T_MKILL" \
 	flush_span,nesting_depth,alloc_order,section_span
-skip "gather_batch_pages, gather_batches: no workload here feeds them, compared at 0 only"
+skip "gather histograms non-zero: no workload feeds them here"
 check "probe plan info: two raw_tp probes" grep -qx -- "- 2" "$T/p.info"
 check "state source info scraped" grep -q "source=event_depth" "$T/p.state"
 
