@@ -135,4 +135,5 @@ def main():
         print("dropped_by %s=yes %s" % (k, " ".join(sorted(caps))))
 
 
-main()
+if __name__ == "__main__":
+    main()

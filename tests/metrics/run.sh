@@ -410,6 +410,35 @@ for c in CAP_BPF CAP_PERFMON; do
 	check "unit without $c: CAP_SYS_ADMIN covers it (exit 0)" [ $? -eq 0 ]
 done
 
+# ---- the unit's system call filter lets the daemon run ----
+# The unit's own ExecStart options on a free port, with the unit's
+# capability sets, under strace: every call made must pass the unit's
+# SystemCallFilter= (tests/lib/unit_syscalls.py; names only, argument
+# filters are not modelled).
+PS=$(free_port)
+rm -f "$T/st.err"
+# shellcheck disable=SC2046
+setpriv $(tests/lib/unit_caps.py $U --setpriv) strace -f -qq -o "$T/strace" \
+	$LT --metrics "127.0.0.1:$PS" --syslog --dedup --rate-limit 10/s \
+	--stacks 8 -d 3 -o /dev/null 2>"$T/st.err" &
+ST=$!
+PIDS+=($ST)
+if wait_for "$T/st.err" "tracing with" 30; then
+	check "unit's options under strace: a scrape is served" \
+		grep -q "^lazytrace_events_total" <(curl -s "http://127.0.0.1:$PS/metrics")
+	wait $ST
+	check "unit's options under strace: exit 0" [ $? -eq 0 ]
+	check "unit's SystemCallFilter allows every call made" \
+		tests/lib/unit_syscalls.py $U "$T/strace"
+	sed 's/^SystemCallFilter=.*/SystemCallFilter=@system-service perf_event_open/' \
+		$U >"$T/nobpf.service"
+	check "a filter without bpf would be caught" bash -c \
+		"tests/lib/unit_syscalls.py '$T/nobpf.service' '$T/strace' | grep -qw bpf"
+else
+	cat "$T/st.err"
+	not_ok "unit's options under strace: lazytrace did not start"
+fi
+
 # ---- --syslog: findings reach /dev/log with their severity ----
 # In a private mount namespace (unshare -m) /dev is a fresh tmpfs holding
 # the real null and a datagram socket this test binds at /dev/log, so the
