@@ -91,6 +91,7 @@ CASES = {
     "method": lambda: get(b"/metrics", b"DELETE"),
     "post": lambda: talk(b"POST /metrics HTTP/1.1\r\nHost: t\r\n"
                          b"Content-Length: 100000\r\n\r\n" + b"x" * 4096),
+    "long-url": lambda: get(b"/" + b"a" * 1000),
     "huge-url": lambda: get(b"/" + b"a" * 100000),
     "huge-header": lambda: get(b"/metrics", extra=b"X-A: " + b"b" * 60000
                                + CRLF),

@@ -181,6 +181,7 @@ hostile query 400
 hostile unknown 404
 hostile traversal 404
 hostile no-host 400
+hostile long-url 414
 # libmicrohttpd's own answers, before lazytrace sees the request
 # (docs/METRICS.md, "Hostile clients")
 hostile huge-url 414
