@@ -5,7 +5,7 @@ _lazytrace()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local opts="--pid --cgroup --comm --duration --json --output --stacks
 		--verbose --fail-on --mode --rules --list-probes --by-cgroup
-		--btf --kallsyms --uprobe-target --seed-v2 --metrics
+		--btf --kallsyms --uprobe-target --seed-v2 --metrics --metrics-top
 		--rate-limit --dedup --syslog --ring-buffer --help --version --usage"
 	local kinds="any alloc_in_lazy flush_in_lazy unbalanced_disable
 		enable_while_paused open_at_user_return open_at_exit
@@ -64,7 +64,7 @@ _lazytrace()
 	--rate-limit)
 		mapfile -t COMPREPLY < <(compgen -W "1/s 10/s 100/s" -- "$cur")
 		return ;;
-	--comm|--stacks|-d|--duration|--ring-buffer)
+	--comm|--stacks|-d|--duration|--ring-buffer|--metrics-top)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -14,6 +14,9 @@ PKGS+=(chromium)
 # real Prometheus scrapes lazytrace (tests/metrics), promtool checks the
 # alert rules, man renders the installed page, YAML checks deploy/.
 PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db python3-yaml)
+# the systemd unit, checked without systemd as PID 1: systemd-analyze
+# expands its filter sets, strace lists the daemon's system calls.
+PKGS+=(systemd strace)
 # make bench / bench-smoke: Debian's bpftrace runs in the VM beside
 # lazytrace (docs/PERFORMANCE.md).
 PKGS+=(bpftrace)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <syslog.h>
 #include "alerts.h"
+#include "comm_top.h"
 #include "dedup.h"
 #include "ratelimit.h"
 #include "report.h"
@@ -77,9 +78,14 @@ void alerts_finding(struct lt_session *s, const struct lt_finding *f)
 		return;
 	}
 	report_finding(s, f);
-	if (s->cfg.syslog)
+	if (s->cfg.syslog) {
+		/* a task names itself: control bytes would forge log lines */
+		char comm[LT_LABEL_LEN];
+
+		comm_label(f->comm, comm);
 		syslog(alerts_priority(f->severity),
-		       "%s %s comm=%.16s pid=%u tid=%u event=%s",
+		       "%s %s comm=%s pid=%u tid=%u event=%s",
 		       severity_name(f->severity), kind_name(f->kind),
-		       f->comm, f->pid, f->tid, event_name(f->event));
+		       comm, f->pid, f->tid, event_name(f->event));
+	}
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "comm_top.h"
 #include "rules.h"
 
 const char *argp_program_version = "lazytrace 0.1";
@@ -35,7 +36,7 @@ enum {
 	OPT_COMM = 0x100, OPT_STACKS, OPT_FAIL_ON, OPT_MODE, OPT_RULES,
 	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS, OPT_UPROBE, OPT_SEED_V2,
 	OPT_METRICS, OPT_RATE, OPT_DEDUP, OPT_SYSLOG,
-	OPT_RING,
+	OPT_RING, OPT_METRICS_TOP,
 };
 
 static const struct argp_option options[] = {
@@ -70,6 +71,9 @@ static const struct argp_option options[] = {
 	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
 	  "Serve Prometheus metrics (default address 127.0.0.1;"
 	  " not in the static build)", 0 },
+	{ "metrics-top", OPT_METRICS_TOP, "N", 0,
+	  "comm labels on /metrics: the top N (0..64, default 10), "
+	  "the rest \"other\"", 0 },
 	{ "rate-limit", OPT_RATE, "N/s", 0,
 	  "Print at most N findings a second (counts stay exact)", 0 },
 	{ "dedup", OPT_DEDUP, NULL, 0,
@@ -147,19 +151,22 @@ static int parse_listen(const char *arg, struct lt_config *cfg)
 	return 0;
 }
 
-/* "N/s" or "N": findings per second. */
+/*
+ * "N/s" or "N": findings per second. Parsed in place: a copy into a fixed
+ * buffer once cut "0000...5/sjunk" down to a valid "0000...5".
+ */
 static int parse_rate(const char *arg, double *out)
 {
-	char buf[32], *slash;
+	char *end;
+	double v;
 
-	snprintf(buf, sizeof(buf), "%s", arg);
-	slash = strchr(buf, '/');
-	if (slash) {
-		if (strcmp(slash, "/s"))
-			return -EINVAL;
-		*slash = 0;
-	}
-	return parse_seconds(buf, 1e9, out);
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || (*end && strcmp(end, "/s")) ||
+	    !(v > 0) || v > 1e9)
+		return -EINVAL;
+	*out = v;
+	return 0;
 }
 
 /* A copy of the whole list: a fixed buffer cut long lists short, and a
@@ -278,6 +285,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 			return fail(st, "invalid --metrics '%s': use PORT or "
 				    "IPV4:PORT", arg);
 		break;
+	case OPT_METRICS_TOP:
+		if (parse_long(arg, 0, LT_TOP_MAX, &v))
+			return fail(st, "--metrics-top takes 0 to %d",
+				    LT_TOP_MAX);
+		cfg->metrics_top = (unsigned int)v;
+		break;
 	case OPT_RATE:
 		if (parse_rate(arg, &cfg->rate_limit))
 			return fail(st, "invalid --rate-limit '%s': use N/s, "
@@ -318,6 +331,7 @@ int cli_parse(int argc, char **argv, struct lt_config *cfg, bool quiet)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->stacks = 8;
+	cfg->metrics_top = LT_TOP_DEFAULT;
 	cfg->rules = -1;
 	argp_err_exit_status = 2;
 	err = argp_parse(&argp, argc, argv, flags, NULL, &pc);

@@ -34,6 +34,7 @@ struct lt_config {
 	bool metrics_on;		/* --metrics [ADDR:]PORT */
 	unsigned int metrics_addr;	/* IPv4, network order */
 	unsigned short metrics_port;
+	unsigned int metrics_top;	/* --metrics-top: labelled comms */
 	double rate_limit;		/* --rate-limit N/s, 0 = none */
 	bool dedup;			/* --dedup: print each (kind, stack) once */
 	bool syslog;			/* --syslog */

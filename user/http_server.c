@@ -107,6 +107,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	unsigned int nargs = 0;
 	struct lt_route r;
 
+	/* RFC 9112 3.2: an HTTP/1.1 request without Host gets 400 */
+	if (!strcmp(version, MHD_HTTP_VERSION_1_1) &&
+	    !MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_HOST))
+		return error_page(c, MHD_HTTP_BAD_REQUEST);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &nargs);
 	r = http_route(method, url, nargs > 0);
 	if (r.page == LT_PAGE_METRICS)
@@ -131,7 +136,7 @@ int http_listen(struct lt_session *s)
 		return 2;
 	}
 	h->s = s;
-	comm_top_init(&h->top, LT_TOP_DEFAULT);
+	comm_top_init(&h->top, s->cfg.metrics_top);
 	a.sin_addr.s_addr = s->cfg.metrics_addr;
 	a.sin_port = htons(s->cfg.metrics_port);
 	h->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

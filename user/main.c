@@ -66,8 +66,9 @@ static bool output_failed(struct lt_session *s)
 
 static void announce(struct lt_session *s)
 {
-	fprintf(stderr, "lazytrace: tracing with %d probes (state %s, rules %s)"
-		"; Ctrl-C to end\n", s->nlinks, state_src_name(s->sp.primary),
+	/* under 80 columns with the longest names (task_counters, pre-7.0) */
+	fprintf(stderr, "lazytrace: tracing with %d probes, state %s, rules %s\n",
+		s->nlinks, state_src_name(s->sp.primary),
 		lt_rulesets[s->rules].name);
 }
 

@@ -14,6 +14,7 @@
 #include "map_rows.h"
 #include "metrics.h"
 #include "report.h"
+#include "rules.h"
 #include "session.h"
 #include "summary.h"
 
@@ -120,17 +121,6 @@ static void counter(FILE *out, const char *name, const char *help,
 	fprintf(out, "%s %llu\n", name, v);
 }
 
-static int row_cmp(const void *a, const void *b)
-{
-	const struct lt_comm_row *x = a, *y = b;
-
-	if (x->key.kind != y->key.kind)
-		return x->key.kind < y->key.kind ? -1 : 1;
-	if (x->key.severity != y->key.severity)
-		return x->key.severity < y->key.severity ? -1 : 1;
-	return strncmp(x->key.comm, y->key.comm, LT_COMM_LEN);
-}
-
 static void finding_line(FILE *out, unsigned int k, unsigned int sev,
 			 const char *comm, unsigned long long v)
 {
@@ -140,68 +130,54 @@ static void finding_line(FILE *out, unsigned int k, unsigned int sev,
 	fprintf(out, "\"} %llu\n", v);
 }
 
-/* Updates the sticky comm slots from this scrape's per-comm totals. */
-static int update_top(const struct lt_comm_row *rows, size_t n,
-		      struct lt_comm_top *top)
+/*
+ * The (kind, severity) pairs the active rule set can produce. Each gets a
+ * series from the first scrape on, at 0: a series that first appears at 1
+ * is invisible to increase(), so an alert would miss the first finding.
+ */
+static void declared(const struct lt_metrics *m,
+		     bool out[LT_K_MAX][LT_SEV_N])
 {
-	struct lt_comm_total *t = calloc(n ? n : 1, sizeof(*t));
-	size_t nt = 0;
+	enum lt_rules r;
 
-	if (!t)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {	/* rows are sorted by kind */
-		size_t j;
-
-		for (j = 0; j < nt; j++)
-			if (!strncmp(t[j].comm, rows[i].key.comm, LT_COMM_LEN))
-				break;
-		if (j == nt)
-			memcpy(t[nt++].comm, rows[i].key.comm, LT_COMM_LEN);
-		t[j].count += rows[i].count;
-	}
-	comm_top_update(top, t, nt);
-	free(t);
-	return 0;
+	memset(out, 0, sizeof(bool) * LT_K_MAX * LT_SEV_N);
+	if (!m->rules || rules_parse(m->rules, &r))
+		return;
+	for (unsigned int k = 0; k < LT_K_MAX; k++)
+		out[k][lt_rulesets[r].sev[k]] = true;
+	out[LT_K_ALLOC_IN_LAZY][lt_rulesets[r].sev_alloc_sleep] = true;
 }
 
 static int findings(FILE *out, const struct lt_metrics *m,
 		    struct lt_comm_top *top)
 {
-	unsigned long long other[LT_K_MAX][LT_SEV_ERROR + 1] = { { 0 } };
-	struct lt_comm_row *rows = NULL;
-	size_t n = m->ncomms;
+	struct lt_comm_split *sp = malloc(sizeof(*sp));
+	bool decl[LT_K_MAX][LT_SEV_N];
 
-	if (n) {
-		rows = malloc(n * sizeof(*rows));
-		if (!rows)
-			return -ENOMEM;
-		memcpy(rows, m->comms, n * sizeof(*rows));
-		qsort(rows, n, sizeof(*rows), row_cmp);
-	}
-	if (update_top(rows, n, top)) {
-		free(rows);
+	if (!sp || comm_top_update(top, m->comms, m->ncomms)) {
+		free(sp);
 		return -ENOMEM;
 	}
+	comm_top_split(top, m->comms, m->ncomms, sp);
+	declared(m, decl);
 	family(out, "lazytrace_findings_total", "counter",
 	       "Findings, exact in-kernel counts; top comms, rest \"other\"");
-	for (size_t i = 0; i < n; i++) {
-		const struct lt_comm_key *k = &rows[i].key;
+	for (unsigned int i = 0; i < top->n; i++) {
 		char label[LT_LABEL_LEN];
 
-		if (k->kind >= LT_K_MAX || k->severity > LT_SEV_ERROR)
-			continue;
-		if (!comm_top_has(top, k->comm)) {
-			other[k->kind][k->severity] += rows[i].count;
-			continue;
-		}
-		comm_label(k->comm, label);
-		finding_line(out, k->kind, k->severity, label, rows[i].count);
+		comm_label(top->slot[i].comm, label);
+		for (unsigned int k = 0; k < LT_K_MAX; k++)
+			for (unsigned int sev = 1; sev < LT_SEV_N; sev++)
+				if (decl[k][sev] || sp->slot[i][k][sev])
+					finding_line(out, k, sev, label,
+						     sp->slot[i][k][sev]);
 	}
 	for (unsigned int k = 0; k < LT_K_MAX; k++)
-		for (unsigned int sev = 0; sev <= LT_SEV_ERROR; sev++)
-			if (other[k][sev])
-				finding_line(out, k, sev, "other", other[k][sev]);
-	free(rows);
+		for (unsigned int sev = 1; sev < LT_SEV_N; sev++)
+			if (decl[k][sev] || sp->other[k][sev])
+				finding_line(out, k, sev, "other",
+					     sp->other[k][sev]);
+	free(sp);
 	return 0;
 }
 

@@ -9,11 +9,6 @@
 
 struct lt_session;
 
-struct lt_comm_row {
-	struct lt_comm_key key;
-	unsigned long long count;
-};
-
 struct lt_probe_info {
 	unsigned int event;		/* enum lt_event */
 	const char *symbol, *method;

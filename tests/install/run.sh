@@ -57,7 +57,8 @@ out=$(bash --norc --noprofile -c '
 rc=$?
 check "completion sources without errors" [ $rc -eq 0 -a ! -s "$T/comp.err" ]
 mapfile -t got <<<"$out"
-check "completes --met to --metrics" [ "${got[0]:-}" = "--metrics" ]
+check "completes --met to --metrics and --metrics-top" \
+	[ "${got[0]:-}" = "--metrics --metrics-top" ]
 check "completes --mode values" [ "${got[1]:-}" = "tracepoint" ]
 check "completes --mode=VALUE" [ "${got[2]:-}" = "fentry" ]
 check "completes a --fail-on list" \
@@ -79,6 +80,46 @@ if command -v systemd-analyze >/dev/null; then
 		[ $rc -eq 0 -a ! -s "$T/verify" ]
 else
 	skip "systemd-analyze not installed"
+fi
+
+# The unit leaves lazytrace what it needs (docs/METRICS.md: CAP_BPF,
+# CAP_PERFMON, CAP_SYSLOG, CAP_SYS_ADMIN), counting the options that drop
+# capabilities implicitly; tests/metrics/run.sh runs it with the result.
+UC=tests/lib/unit_caps.py
+NEED=CAP_BPF,CAP_PERFMON,CAP_SYSLOG,CAP_SYS_ADMIN
+U=deploy/systemd/lazytrace.service
+$UC $U
+check "unit: effective set holds $NEED" $UC $U --need $NEED
+UOUT=$($UC $U)
+check "unit: NoNewPrivileges, nothing ambient, runs as root" \
+	bash -c "grep -qx 'no_new_privs 1' <<<'$UOUT' &&
+		 grep -qx 'ambient -' <<<'$UOUT' && grep -qx 'user root' <<<'$UOUT'"
+# the model sees what breaks a unit: each implicit drop, ~ lines, User=
+unit_with() {	# unit_with LINE: the deployed unit, LINE in [Service]
+	awk -v l="$1" '/^\[Install\]/ { print l } { print }' $U >"$T/u.service"
+	grep -qxF -- "$1" "$T/u.service"
+}
+unit_with ProtectKernelLogs=yes
+check "unit + ProtectKernelLogs=yes: CAP_SYSLOG gone, option named" \
+	bash -c "$UC $T/u.service --need $NEED | grep -q 'CAP_SYSLOG.*ProtectKernelLogs=yes'"
+unit_with "CapabilityBoundingSet=~CAP_SYS_ADMIN"
+check "unit + ~CAP_SYS_ADMIN line: AND-ed away" \
+	bash -c "! $UC $T/u.service --need CAP_SYS_ADMIN >/dev/null &&
+		 $UC $T/u.service --need CAP_BPF"
+unit_with "CapabilityBoundingSet=CAP_NET_RAW"
+check "unit + a second list: OR-ed in" $UC $T/u.service --need $NEED,CAP_NET_RAW
+unit_with User=nobody
+check "unit + User=nobody without ambient caps: nothing left" \
+	bash -c "! $UC $T/u.service --need CAP_BPF >/dev/null"
+unit_with PrivateUsers=yes
+check "unit + PrivateUsers=yes: refused, not guessed" \
+	bash -c "! $UC $T/u.service >/dev/null 2>&1"
+# Without systemd as PID 1 (no systemd-run) the unit's mount and
+# seccomp sandbox is not reproduced, only its capability sets.
+if [ "$(ps -p 1 -o comm=)" = systemd ]; then
+	skip "the unit under systemd: not implemented"
+else
+	skip "the unit under systemd: PID 1 is $(ps -p 1 -o comm=)"
 fi
 
 # The example alerting rules load, and fire (and stay quiet) as intended.

@@ -5,7 +5,7 @@ usage: http_probe.py PORT CASE
 Prints one line: the status code the server answered, "closed" when it
 closed the connection without an answer, or "timeout".
 """
-import os
+import random
 import socket
 import sys
 
@@ -68,6 +68,22 @@ def slowloris(n=4):
     return "%s dropped=%d/%d" % (served, dropped, n)
 
 
+def soup(space, n=20):
+    """n request lines of seeded random bytes (no CR, LF or NUL), each
+    with a space or none; prints the distinct answers, sorted."""
+    got = set()
+    for seed in range(n):
+        r = random.Random(seed)
+        line = bytes(r.choice([b for b in range(1, 256)
+                               if b not in (10, 13, 32)])
+                     for _ in range(r.randrange(8, 4096)))
+        if space:
+            cut = r.randrange(1, len(line) - 1)
+            line = line[:cut] + b" " + line[cut:]
+        got.add(talk(line + b"\r\n\r\n"))
+    return ",".join(sorted(got))
+
+
 CASES = {
     "get": lambda: get(b"/metrics"),
     "index": lambda: get(b"/"),
@@ -75,6 +91,7 @@ CASES = {
     "method": lambda: get(b"/metrics", b"DELETE"),
     "post": lambda: talk(b"POST /metrics HTTP/1.1\r\nHost: t\r\n"
                          b"Content-Length: 100000\r\n\r\n" + b"x" * 4096),
+    "long-url": lambda: get(b"/" + b"a" * 1000),
     "huge-url": lambda: get(b"/" + b"a" * 100000),
     "huge-header": lambda: get(b"/metrics", extra=b"X-A: " + b"b" * 60000
                                + CRLF),
@@ -82,8 +99,16 @@ CASES = {
     "unknown": lambda: get(b"/admin"),
     "traversal": lambda: get(b"/../../etc/passwd"),
     "version": lambda: talk(b"GET /metrics HTTP/9.9\r\nHost: t\r\n\r\n"),
+    "http2": lambda: talk(b"GET /metrics HTTP/2.0\r\nHost: t\r\n\r\n"),
+    "no-version": lambda: talk(b"GET /metrics\r\n\r\n"),
+    "bad-protocol": lambda: talk(b"GET /metrics HTTX/1.1\r\nHost: t\r\n\r\n"),
+    "no-host": lambda: talk(b"GET /metrics HTTP/1.1\r\n\r\n"),
+    "bad-header": lambda: get(b"/metrics", extra=b"no colon here\r\n"),
     "garbage": lambda: talk(b"\xff\xfe\x80 \x01garbage\r\n\r\n"),
-    "random": lambda: talk(os.urandom(4096) + b"\r\n\r\n"),
+    "no-space": lambda: talk(b"garbage\r\n\r\n"),
+    "empty-lines": lambda: talk(b"\r\n\r\n\r\n"),
+    "soup-space": lambda: soup(True),
+    "soup-nospace": lambda: soup(False),
     "slowloris": slowloris,
 }
 

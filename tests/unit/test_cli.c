@@ -63,6 +63,23 @@ static void fail_on_any(void **state)
 	assert_int_equal(c.fail_on, LT_FAIL_ANY);
 }
 
+static void metrics_top_and_rate(void **state)
+{
+	struct lt_config c;
+
+	assert_int_equal(PARSE(&c, "--dedup"), 0);
+	assert_int_equal(c.metrics_top, 10);	/* the default */
+	assert_int_equal(PARSE(&c, "--metrics-top", "0"), 0);
+	assert_int_equal(c.metrics_top, 0);
+	assert_int_equal(PARSE(&c, "--metrics-top", "64"), 0);
+	assert_int_equal(c.metrics_top, 64);
+	assert_int_equal(PARSE(&c, "--rate-limit",
+			       "00000000000000000000000000005/s"), 0);
+	assert_true(c.rate_limit == 5);
+	assert_int_equal(PARSE(&c, "--rate-limit", "2.5"), 0);
+	assert_true(c.rate_limit == 2.5);
+}
+
 static void rejects(void **state)
 {
 	static const struct { const char *opt, *val, *msg; } bad[] = {
@@ -83,6 +100,15 @@ static void rejects(void **state)
 		{ "--ring-buffer", "3000", "--ring-buffer takes KiB" },
 		{ "--ring-buffer", "2", "--ring-buffer takes KiB" },
 		{ "--ring-buffer", "524288", "--ring-buffer takes KiB" },
+		{ "--metrics-top", "65", "--metrics-top takes 0 to 64" },
+		{ "--metrics-top", "-1", "--metrics-top takes 0 to 64" },
+		{ "--metrics-top", "3x", "--metrics-top takes 0 to 64" },
+		{ "--rate-limit", "5/sjunk", "invalid --rate-limit" },
+		{ "--rate-limit", "5/m", "invalid --rate-limit" },
+		{ "--rate-limit", "0/s", "invalid --rate-limit" },
+		/* a 32-byte copy once cut the junk off and accepted this */
+		{ "--rate-limit", "00000000000000000000000000005/sjunk",
+		  "invalid --rate-limit" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -132,6 +158,7 @@ int main(void)
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(all_options),
 		cmocka_unit_test(fail_on_any),
+		cmocka_unit_test(metrics_top_and_rate),
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(fail_on_long_list),
 		cmocka_unit_test(positional_limits),

@@ -61,18 +61,50 @@ static void test_findings_top_and_other(void **state)
 	row(&rows[2], LT_K_ALLOC_IN_LAZY, LT_SEV_ERROR, "small", 3);
 	row(&rows[3], LT_K_NESTED_ENTER, LT_SEV_INFO, "tiny", 1);
 	t = render(&m, &top);
-	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "big")), 50);
-	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "mid")), 20);
-	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "other")), 3);
+	/* slots go to the biggest; their series start at 0 */
+	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "big")), 0);
+	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "mid")), 0);
+	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "other")), 73);
 	assert_int_equal(sample(t, F("nested_enter", "info", "other")), 1);
 	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "small")), -1);
+	/* a labelled comm has every pair of the rule set, from 0 */
+	assert_int_equal(sample(t, F("nested_enter", "info", "big")), 0);
 	free(t);
 
-	/* "small" overtakes "mid" later: slots are sticky, other only grows */
+	/* "small" overtakes "mid": mid retires into other, small starts at 0 */
+	rows[0].count = 60;
+	rows[1].count = 25;
 	rows[2].count = 500;
 	t = render(&m, &top);
-	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "mid")), 20);
-	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "other")), 500);
+	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "big")), 10);
+	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "small")), 0);
+	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "mid")), -1);
+	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "other")),
+			 575);
+	free(t);
+}
+
+/* Every pair the rule set can produce is there from the start, at 0. */
+static void test_findings_predeclared(void **state)
+{
+	struct lt_metrics m = { .state_src = "none", .state_cross = "none",
+		.rules = "pre-7.0" };
+	struct lt_comm_top top;
+	char *t;
+
+	comm_top_init(&top, 4);
+	t = render(&m, &top);
+	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "other")), 0);
+	assert_int_equal(sample(t, F("enable_while_paused", "warning",
+				     "other")), 0);
+	assert_int_equal(sample(t, F("nested_enter", "info", "other")), -1);
+	free(t);
+	m.rules = "7.0";
+	t = render(&m, &top);
+	assert_int_equal(sample(t, F("nested_enter", "info", "other")), 0);
+	assert_int_equal(sample(t, F("alloc_in_lazy", "info", "other")), 0);
+	assert_int_equal(sample(t, F("alloc_in_lazy", "error", "other")), 0);
+	assert_int_equal(sample(t, F("nested_enter", "error", "other")), -1);
 	free(t);
 }
 
@@ -93,10 +125,12 @@ static void test_comm_labels(void **state)
 
 	comm_top_init(&top, 4);
 	row(&r, LT_K_OPEN_AT_EXIT, LT_SEV_WARNING, evil, 7);
+	free(render(&m, &top));		/* the slot is given at 7 */
+	r.count = 9;
 	t = render(&m, &top);
 	/* quote and backslash escaped once more by the text format */
 	assert_int_equal(sample(t, F("open_at_exit", "warning",
-		"a\\\"b\\\\x5cc\\\\x0a\\\\x01\\\\xff")), 7);
+		"a\\\"b\\\\x5cc\\\\x0a\\\\x01\\\\xff")), 2);
 	free(t);
 
 	/* a task named "other" never gets its own series */
@@ -174,6 +208,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_findings_top_and_other),
+		cmocka_unit_test(test_findings_predeclared),
 		cmocka_unit_test(test_comm_labels),
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_counters_and_plan),
