@@ -101,14 +101,28 @@ static void test_bars(void **state)
 	CAPTURE(s, svg_hist_draw(out, &h));
 	assert_int_equal(count_of(s, "<rect class=\"bar t1\""), 7);
 	assert_non_null(strstr(s, "data-hist=\"batch_pages\" data-trace=\"1\" "
-			       "data-bucket=\"4\" data-low=\"4\" data-high=\"7\" "
+			       "data-bucket=\"2\" data-low=\"2\" data-high=\"2\" "
 			       "data-count=\"158\""));
-	assert_non_null(strstr(s, "data-bucket=\"256\" data-low=\"256\" "
-			       "data-high=\"511\" data-count=\"317\""));
+	assert_non_null(strstr(s, "data-bucket=\"65\" data-low=\"65\" "
+			       "data-high=\"128\" data-count=\"317\""));
 	assert_int_equal(count_of(s, "data-count=\"0\""), 5);
 	assert_non_null(strstr(s, ">317</text>"));
-	assert_non_null(strstr(s, "pages, log2 buckets: 0-1, 2-3"));
+	/* native buckets are labelled by upper bound, as le reads */
+	assert_non_null(strstr(s, "<title>65-128 pages: 317</title>"));
+	assert_non_null(strstr(s, "<title>2 pages: 158</title>"));
+	assert_non_null(strstr(s, "\">128</text>"));
+	assert_non_null(strstr(s, "pages, log2 buckets: 0, 1, 2, 3-4"));
 	assert_null(strstr(s, "no data"));
+	free(s);
+	/* a trace written with the old bounds keeps its old labels */
+	h.layout = HIST_LEGACY;
+	CAPTURE(s, svg_hist_draw(out, &h));
+	assert_non_null(strstr(s, "data-bucket=\"4\" data-low=\"4\" "
+			       "data-high=\"7\" data-count=\"158\""));
+	assert_non_null(strstr(s, "data-bucket=\"256\" data-low=\"256\" "
+			       "data-high=\"511\" data-count=\"317\""));
+	assert_non_null(strstr(s, "<title>256-511 pages: 317</title>"));
+	assert_non_null(strstr(s, "pages, log2 buckets: 0-1, 2-3"));
 	free(s);
 	CAPTURE(s, svg_no_data(out, "section_span", 0, "inlined <here>"));
 	assert_non_null(strstr(s, ">no data<"));
