@@ -250,7 +250,9 @@ static void chart(FILE *out, const struct lt_trace *const *t, int n, int c)
 	bool share = same_scope(t, n, id);
 	/* A trace from before the native buckets has other bounds: slot i
 	 * is not the same bucket in both, so the x ranges stay apart. */
-	bool same_x = n < 2 || t[0]->layout == t[1]->layout;
+	bool same_x = n < 2 || t[0]->layout == t[1]->layout ||
+		!hist_total(t[0]->hist[id], LT_HIST_SLOTS) ||
+		!hist_total(t[1]->hist[id], LT_HIST_SLOTS);
 	unsigned int fi[2] = { 0, 0 }, la[2] = { 0, 0 };
 
 	/* Comparisons share the x range, and the y scale when they count

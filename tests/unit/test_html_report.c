@@ -180,6 +180,54 @@ static void test_page_injection(void **state)
 	free(s);
 }
 
+static void load_text(const char *text, struct lt_trace *t)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	char err[256];
+
+	assert_non_null(f);
+	if (trace_load_stream(f, "t.jsonl", t, err, sizeof(err)))
+		fail_msg("%s", err);
+	fclose(f);
+}
+
+/* An old trace against a new one: each chart is drawn in its own bounds,
+ * on its own x axis, and the page says why. */
+static void test_compare_layouts(void **state)
+{
+	static const char old[] =
+	"{\"type\":\"histogram\",\"name\":\"batch_pages\",\"comm\":\"a\","
+	"\"total\":3,\"buckets\":[{\"low\":256,\"high\":511,\"count\":3}]}\n"
+	"{\"type\":\"histogram\",\"name\":\"alloc_order\",\"comm\":\"a\","
+	"\"total\":1,\"buckets\":[{\"low\":0,\"high\":1,\"count\":1}]}\n";
+	static const char new[] =
+	"{\"type\":\"histogram\",\"name\":\"batch_pages\",\"comm\":\"a\","
+	"\"total\":2,\"sum\":1020,\"buckets\":[{\"low\":257,\"high\":512,"
+	"\"count\":2}]}\n";
+	const struct lt_trace *tp[2];
+	struct lt_trace a, b;
+	char *s;
+
+	(void)state;
+	load_text(old, &a);
+	load_text(new, &b);
+	tp[0] = &a;
+	tp[1] = &b;
+	CAPTURE(s, html_report_write(out, tp, 2));
+	assert_non_null(strstr(s, "data-trace=\"0\" data-bucket=\"256\" "
+			       "data-low=\"256\" data-high=\"511\" data-count=\"3\""));
+	assert_non_null(strstr(s, "data-trace=\"1\" data-bucket=\"257\" "
+			       "data-low=\"257\" data-high=\"512\" data-count=\"2\""));
+	/* one bar each: the ranges are not merged across layouts */
+	assert_int_equal(count_of(s, "<rect class=\"bar t0\" "), 1 + 1);
+	assert_int_equal(count_of(s, "<rect class=\"bar t1\" "), 1);
+	/* batch_pages has both; alloc_order only the old trace: no warning */
+	assert_int_equal(count_of(s, "old bucket bounds"), 1);
+	trace_free(&a);
+	trace_free(&b);
+	free(s);
+}
+
 /* Ring-buffer drops: the exact count shows, the row is starred, the page
  * says why; without a summary the count is unknown, not the streamed one. */
 static void test_page_counts(void **state)
@@ -233,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_bars),
 		cmocka_unit_test(test_page_injection),
 		cmocka_unit_test(test_page_counts),
+		cmocka_unit_test(test_compare_layouts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
