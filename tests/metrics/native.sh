@@ -94,7 +94,7 @@ scraped_after() {	# scraped_after JOB: its last scrape began after T_END
 	v=$(q "max(timestamp(up{job=\"$1\"}))")
 	awk -v a="${v#- }" -v b="$T_END" 'BEGIN { exit !(a + 0 > b + 0) }'
 }
-check "native: a scrape of the tracepoint instance after the workload" \
+check "native: a scrape of the tracepoint instance after the work" \
 	until_true 30 scraped_after nh-tp
 check "native: a scrape of the model instance after the workload" \
 	until_true 30 scraped_after nh-model
@@ -138,17 +138,17 @@ check "native: an Accept naming protobuf gets protobuf" \
 	grep -qi "^content-type: application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited" "$T/pb.h"
 # One classic family is left in Prometheus: the section span (seconds).
 echo "classic bucket series in Prometheus: $(cat "$T/p.classic")"
-check "native: Prometheus stored only the section span as classic" \
+check "native: only the section span is stored classic" \
 	[ "$(qa 'count({__name__=~"lazytrace_.*_bucket",job=~"nh-.*"})')" = \
 	  "$(qa 'count({__name__="lazytrace_section_span_seconds_bucket",job=~"nh-.*"})')" ]
 while read -r job name series; do
 	jf=$T/tp.jsonl
 	[ "$job" = nh-model ] && jf=$T/m.jsonl
-	check "native: $job $name: histogram_count, histogram_sum and buckets = JSON" \
+	check "native: $job $name: count, sum, buckets = JSON" \
 		python3 $NC "$URL" "$AT" "$job" "$series" "$jf" "$name"
 done <"$T/cases"
 span=$($J "$T/m.jsonl" hist:section_span)
-check "native: section span (classic) _count = JSON ($(cat "$T/p.span") = $span)" \
+check "native: section span _count = JSON ($(cat "$T/p.span") = $span)" \
 	[ "$(cat "$T/p.span")" = "$span" -a "$span" -gt 0 ]
 check "native: findings counter (protobuf) = JSON ($(cat "$T/p.findings"))" \
 	[ "$(cat "$T/p.findings")" = "$($J "$T/m.jsonl" total)" -a \

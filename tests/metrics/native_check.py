@@ -63,6 +63,10 @@ def native_of(low, high):
     return (high / 2, float(high))
 
 
+def fmt(v):
+    return "-" if v is None else "%g" % v
+
+
 def main():
     global AT
     url, AT, job, series, path, name = sys.argv[1:7]
@@ -88,9 +92,9 @@ def main():
     for (lo, hi), c in jb.items():
         key = native_of(lo, hi)
         want[key] = want.get(key, 0) + c
-    line = ("%s %s: Prometheus count %s sum %s, %d buckets; JSON total %d "
-            "sum %d, %d buckets" % (job, name, count, hsum, len(prom), total,
-                                    jsum, len(want)))
+    line = ("%s %s: Prometheus %s/%s/%d, JSON %d/%d/%d (count/sum/buckets)"
+            % (job, name, fmt(count), fmt(hsum), len(prom), total, jsum,
+               len(want)))
     print(line)
     ok = (count is not None and count > 0 and count == total
           and float(h["count"]) == total
