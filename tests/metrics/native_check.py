@@ -10,8 +10,9 @@ usage: native_check.py PROM_URL TIME JOB SERIES JSONL NAME
 Asks Prometheus' HTTP API for histogram_count(), histogram_sum() and the
 raw native histogram (its buckets), and the JSON Lines file for NAME's
 last record per comm (counts are cumulative), merged. Exits 0 when all
-three agree with the JSON exactly and the count is non-zero; prints one
-line either way.
+three agree with the JSON exactly, the count is non-zero, and the JSON's
+exact sum lies within its buckets' bounds (the BPF slot rule holds);
+prints one line either way.
 """
 import json
 import sys
@@ -96,7 +97,14 @@ def main():
             % (job, name, fmt(count), fmt(hsum), len(prom), total, jsum,
                len(want)))
     print(line)
-    ok = (count is not None and count > 0 and count == total
+    # The kernel's slot rule against its own exact sum: every value v
+    # counted in [low, high] has low <= v <= high.
+    lo_sum = sum(lo * c for (lo, hi), c in jb.items())
+    hi_sum = sum(hi * c for (lo, hi), c in jb.items())
+    if not lo_sum <= jsum <= hi_sum:
+        print("  JSON sum %d outside its buckets' [%d, %d]"
+              % (jsum, lo_sum, hi_sum))
+    ok = (lo_sum <= jsum <= hi_sum and count is not None and count > 0 and count == total
           and float(h["count"]) == total
           and hsum == jsum and float(h["sum"]) == jsum and prom == want)
     if not ok:
