@@ -14,6 +14,10 @@ PKGS+=(chromium)
 # real Prometheus scrapes lazytrace (tests/metrics), promtool checks the
 # alert rules, man renders the installed page, YAML checks deploy/.
 PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db python3-yaml)
+# The protobuf exposition with native histograms (dynamic build only):
+# protoc-c generates the io.prometheus.client messages, libprotobuf-c
+# packs them (user/prom_metrics.proto, user/metrics_pb.c).
+PKGS+=(libprotobuf-c-dev protobuf-c-compiler)
 # make bench / bench-smoke: Debian's bpftrace runs in the VM beside
 # lazytrace (docs/PERFORMANCE.md).
 PKGS+=(bpftrace)
