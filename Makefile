@@ -42,7 +42,11 @@ USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
 # p11-kit and libunistring, shipped without .a): the static loader (VM
 # initramfs) links http_none.o, the dynamic build/dyn/lazytrace the server.
 HTTP_OBJS := $(OUT)/user/http_server.o $(OUT)/user/http_none.o
-LIB_OBJS := $(filter-out $(OUT)/user/main.o $(HTTP_OBJS),$(USER_OBJS))
+# The protobuf exposition serves only the server: the dynamic build and
+# its unit test link it (and libprotobuf-c), the static ones do not.
+PB_GEN := $(OUT)/pb/prom_metrics.pb-c
+PB_OBJS := $(OUT)/user/metrics_pb.o $(PB_GEN).o
+LIB_OBJS := $(filter-out $(OUT)/user/main.o $(HTTP_OBJS) $(PB_OBJS),$(USER_OBJS))
 
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -74,12 +78,23 @@ $(OUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/lazytrace.h $(OUT)/lazytrace.
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
+# io.prometheus.client messages (user/prom_metrics.proto), by protoc-c.
+$(PB_GEN).c $(PB_GEN).h: user/prom_metrics.proto
+	@mkdir -p $(@D)
+	protoc-c --c_out=$(@D) --proto_path=user $<
+
+$(PB_GEN).o: $(PB_GEN).c $(PB_GEN).h
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/user/metrics_pb.o $(OUT)/user/http_server.o: $(PB_GEN).h
+$(OUT)/user/metrics_pb.o: USER_CFLAGS += -I$(OUT)/pb
+
 $(OUT)/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_none.o
 	$(CC) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS)
 
-$(OUT)/dyn/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_server.o
+$(OUT)/dyn/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_server.o $(PB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lmicrohttpd
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lmicrohttpd -lprotobuf-c -lm
 
 # ---- workloads and the independent ground-truth counter (VM tests) ----
 
@@ -122,6 +137,12 @@ $(OUT)/model/lt-model-v7: tests/model/lazymodel.c
 $(OUT)/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(LIB_OBJS) -lcmocka $(LIBS)
+
+# The protobuf encoder's test decodes with the generated code.
+$(OUT)/unit/test_metrics_pb: tests/unit/test_metrics_pb.c $(LIB_OBJS) $(PB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -I$(OUT)/pb -o $@ $< $(LIB_OBJS) $(PB_OBJS) \
+		-lcmocka $(LIBS) -lprotobuf-c -lm
 
 unit-test: $(UNIT_TESTS) $(OUT)/fixture_btf.o
 	LT_FIXTURES=tests/fixtures LT_BUILD=$(OUT) tests/unit/run.sh $(UNIT_TESTS)

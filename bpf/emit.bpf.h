@@ -25,17 +25,27 @@ static __always_inline bool filtered_out(void)
 	return false;
 }
 
-/* Same bucket rule as user/hist.c: slot k holds [2^k, 2^(k+1)), 0 in 0. */
+/*
+ * Same bucket rule as user/hist.c: slot 0 holds 0, slot k >= 1 holds
+ * (2^(k-2), 2^(k-1)], i.e. {1}, {2}, {3,4}, {5..8}, ...: each slot is one
+ * Prometheus native (schema 0) bucket, upper bound included, slot 0 the
+ * zero bucket. slot = 1 + bit length of v - 1; after the loop x is 1 when
+ * v - 1 had a bit set (r then its floor log2) and 0 when v is 1.
+ */
 static __always_inline __u32 log2_slot(__u64 v)
 {
+	__u64 x = v - 1;
 	__u32 r = 0;
 
+	if (!v)
+		return 0;
 	for (int i = 32; i > 0; i >>= 1) {
-		if (v >> i) {
-			v >>= i;
+		if (x >> i) {
+			x >>= i;
 			r += i;
 		}
 	}
+	r += 1 + (__u32)x;
 	return r < LT_HIST_SLOTS ? r : LT_HIST_SLOTS - 1;
 }
 

@@ -10,7 +10,7 @@
 
 #define LT_COMM_LEN	16
 #define LT_MAX_STACK	32	/* frames carried in a streamed finding */
-#define LT_HIST_SLOTS	40	/* log2 slots: 2^40 pages covers any span */
+#define LT_HIST_SLOTS	40	/* 0, then (2^(k-2), 2^(k-1)]: up to 2^38 */
 #define LT_MAX_PROBES	64	/* attach slots, see lt_probe_cookie */
 
 /* Logical events: the rows of the probe catalog (user/catalog.c). */

@@ -17,6 +17,10 @@ PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db python3-yaml)
 # the systemd unit, checked without systemd as PID 1: systemd-analyze
 # expands its filter sets, strace lists the daemon's system calls.
 PKGS+=(systemd strace)
+# The protobuf exposition with native histograms (dynamic build only):
+# protoc-c generates the io.prometheus.client messages, libprotobuf-c
+# packs them (user/prom_metrics.proto, user/metrics_pb.c).
+PKGS+=(libprotobuf-c-dev protobuf-c-compiler)
 # make bench / bench-smoke: Debian's bpftrace runs in the VM beside
 # lazytrace (docs/PERFORMANCE.md).
 PKGS+=(bpftrace)

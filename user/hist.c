@@ -13,17 +13,34 @@ unsigned int hist_slot(uint64_t v)
 {
 	unsigned int r = 0;
 
-	while (v >>= 1)
+	if (!v)
+		return 0;
+	/* 1 + the bit length of v - 1: 1 -> 1, 2 -> 2, 3 and 4 -> 3 */
+	for (uint64_t x = v - 1; x; x >>= 1)
 		r++;
+	r++;
 	return r < LT_HIST_SLOTS ? r : LT_HIST_SLOTS - 1;
 }
 
 /*
  * The last slot also holds every value clamped into it, so its upper bound
- * is the largest value rather than 2^40 - 1: a reader of the bounds must
- * not conclude that nothing bigger was seen.
+ * is the largest value rather than 2^(LT_HIST_SLOTS - 2): a reader of the
+ * bounds must not conclude that nothing bigger was seen.
  */
 void hist_bounds(unsigned int slot, uint64_t *lo, uint64_t *hi)
+{
+	if (slot < 2) {
+		*lo = *hi = slot;	/* {0}, {1} */
+		return;
+	}
+	*lo = slot < 66 ? (1ULL << (slot - 2)) + 1 : UINT64_MAX;
+	if (slot >= LT_HIST_SLOTS - 1 || slot >= 65)
+		*hi = UINT64_MAX;
+	else
+		*hi = 1ULL << (slot - 1);
+}
+
+static void legacy_bounds(unsigned int slot, uint64_t *lo, uint64_t *hi)
 {
 	if (slot == 0) {
 		*lo = 0;
@@ -35,6 +52,15 @@ void hist_bounds(unsigned int slot, uint64_t *lo, uint64_t *hi)
 		*hi = UINT64_MAX;
 	else
 		*hi = (1ULL << (slot + 1)) - 1;
+}
+
+void hist_bounds_in(enum hist_layout l, unsigned int slot, uint64_t *lo,
+		    uint64_t *hi)
+{
+	if (l == HIST_LEGACY)
+		legacy_bounds(slot, lo, hi);
+	else
+		hist_bounds(slot, lo, hi);
 }
 
 uint64_t hist_total(const unsigned long long *slots, unsigned int n)
@@ -93,7 +119,7 @@ static int bar_len(uint64_t count, uint64_t max, int width)
 	return stars ? stars : 1;
 }
 
-struct hist_layout {
+struct hist_cols {
 	int vw;		/* each value column */
 	int cw;		/* count column */
 	int bar;	/* star bar between the pipes */
@@ -104,10 +130,10 @@ struct hist_layout {
  * for wide numbers and the bar gives way, never below 9 stars even with
  * 20-digit values and counts.
  */
-static struct hist_layout layout(const unsigned long long *slots, unsigned int first,
+static struct hist_cols layout(const unsigned long long *slots, unsigned int first,
 				 unsigned int last)
 {
-	struct hist_layout l = { HIST_VAL_MIN_W, HIST_CNT_MIN_W, HIST_BAR_MAX };
+	struct hist_cols l = { HIST_VAL_MIN_W, HIST_CNT_MIN_W, HIST_BAR_MAX };
 	uint64_t lo, hi, max = 0;
 	int room;
 
@@ -130,7 +156,7 @@ void hist_print(FILE *out, const unsigned long long *slots, unsigned int n,
 {
 	char stars[HIST_BAR_MAX + 1];
 	unsigned int first, last;
-	struct hist_layout l;
+	struct hist_cols l;
 	uint64_t max = 0;
 	int uw, umax;
 

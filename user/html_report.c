@@ -267,12 +267,20 @@ static void chart(FILE *out, const struct lt_trace *const *t, int n, int c)
 	unsigned int first = LT_HIST_SLOTS, last = 0, f, l;
 	unsigned long long ymax[2] = { 0, 0 };
 	bool share = same_scope(t, n, id);
+	/* A trace from before the native buckets has other bounds: slot i
+	 * is not the same bucket in both, so the x ranges stay apart. */
+	bool same_x = n < 2 || t[0]->layout == t[1]->layout ||
+		!hist_total(t[0]->hist[id], LT_HIST_SLOTS) ||
+		!hist_total(t[1]->hist[id], LT_HIST_SLOTS);
+	unsigned int fi[2] = { 0, 0 }, la[2] = { 0, 0 };
 
 	/* Comparisons share the x range, and the y scale when they count
 	 * the same thing: equal bars then mean equal counts. */
 	for (int i = 0; i < n; i++) {
 		if (!hist_range(t[i]->hist[id], LT_HIST_SLOTS, &f, &l))
 			continue;
+		fi[i] = f;
+		la[i] = l;
 		first = f < first ? f : first;
 		last = l > last ? l : last;
 		for (unsigned int s = f; s <= l; s++)
@@ -290,6 +298,9 @@ static void chart(FILE *out, const struct lt_trace *const *t, int n, int c)
 	if (!share)
 		fputs("<p class=\"warn\">The two traces counted different "
 		      "scopes: each chart has its own y axis.</p>\n", out);
+	if (!same_x)
+		fputs("<p class=\"warn\">One trace was written with the old "
+		      "bucket bounds: each chart has its own x axis.</p>\n", out);
 	if (n == 2)
 		fputs("<div class=\"cols\">", out);
 	for (int i = 0; i < n; i++) {
@@ -298,7 +309,13 @@ static void chart(FILE *out, const struct lt_trace *const *t, int n, int c)
 		fputs("<figure>", out);
 		if (total) {
 			struct svg_hist h = { hist_name(id), hist_unit(id), i,
-					      t[i]->hist[id], first, last, ymax[i] };
+					      t[i]->hist[id], first, last, ymax[i],
+					      t[i]->layout };
+
+			if (!same_x) {
+				h.first = fi[i];
+				h.last = la[i];
+			}
 
 			svg_hist_draw(out, &h);
 		} else {

@@ -6,6 +6,7 @@
  * timeout, never the tracing loop, which runs on the main thread.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include "http.h"
+#include "http_accept.h"
 #include "http_route.h"
 #include "metrics.h"
 #include "setup.h"
@@ -44,6 +46,9 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	/* caches must not hand a text scrape to a protobuf scraper */
+	if (status == MHD_HTTP_OK)
+		MHD_add_response_header(r, "Vary", "Accept");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	ret = MHD_queue_response(c, status, r);
@@ -63,9 +68,12 @@ static enum MHD_Result error_page(struct MHD_Connection *c,
 		     MHD_RESPMEM_MUST_FREE);
 }
 
+/* Protobuf (native histograms) when the scraper asks for it, else text. */
 static enum MHD_Result metrics_page(struct lt_http *h,
 				    struct MHD_Connection *c)
 {
+	bool pb = http_accept(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+				MHD_HTTP_HEADER_ACCEPT)) == LT_FMT_PROTOBUF;
 	struct lt_metrics m;
 	char *buf = NULL;
 	size_t len = 0;
@@ -75,7 +83,8 @@ static enum MHD_Result metrics_page(struct lt_http *h,
 	if (metrics_read(h->s, &m))
 		return error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR);
 	f = open_memstream(&buf, &len);
-	err = !f || metrics_render(f, &m, &h->top);
+	err = !f || (pb ? metrics_render_pb(f, &m, &h->top) :
+		     metrics_render(f, &m, &h->top));
 	if (f && fclose(f))
 		err = 1;
 	metrics_free(&m);
@@ -83,7 +92,8 @@ static enum MHD_Result metrics_page(struct lt_http *h,
 		free(buf);
 		return error_page(c, MHD_HTTP_INTERNAL_SERVER_ERROR);
 	}
-	return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+	return reply(c, MHD_HTTP_OK, pb ? LT_PB_TYPE :
+		     "text/plain; version=0.0.4; charset=utf-8",
 		     buf, len, MHD_RESPMEM_MUST_FREE);
 }
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Prometheus text format 0.0.4. Histograms are classic ones (cumulative
- * _bucket{le}, _sum, _count): the text format cannot carry native
- * histograms, so the le bounds are lazytrace's own log2 slots, exact for
- * the integer values the kernel side records.
+ * What a scrape shows: the map snapshot (metrics_read) and the list of
+ * families walked for each format (metrics_walk). The formats themselves
+ * are metrics_text.c and metrics_pb.c.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -95,41 +95,6 @@ void metrics_free(struct lt_metrics *m)
 	m->ncomms = 0;
 }
 
-/* A label value: backslash, quote and newline escaped (text format). */
-static void put_label(FILE *out, const char *v)
-{
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			fprintf(out, "\\%c", *v);
-		else if (*v == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*v, out);
-	}
-}
-
-static void family(FILE *out, const char *name, const char *type,
-		   const char *help)
-{
-	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-static void counter(FILE *out, const char *name, const char *help,
-		    unsigned long long v)
-{
-	family(out, name, "counter", help);
-	fprintf(out, "%s %llu\n", name, v);
-}
-
-static void finding_line(FILE *out, unsigned int k, unsigned int sev,
-			 const char *comm, unsigned long long v)
-{
-	fprintf(out, "lazytrace_findings_total{kind=\"%s\",severity=\"%s\","
-		"comm=\"", kind_name(k), severity_name(sev));
-	put_label(out, comm);
-	fprintf(out, "\"} %llu\n", v);
-}
-
 /*
  * The (kind, severity) pairs the active rule set can produce. Each gets a
  * series from the first scrape on, at 0: a series that first appears at 1
@@ -148,8 +113,18 @@ static void declared(const struct lt_metrics *m,
 	out[LT_K_ALLOC_IN_LAZY][lt_rulesets[r].sev_alloc_sleep] = true;
 }
 
-static int findings(FILE *out, const struct lt_metrics *m,
-		    struct lt_comm_top *top)
+static void finding(const struct lt_emitter *e, void *ctx, unsigned int k,
+		    unsigned int sev, const char *comm, unsigned long long v)
+{
+	struct lt_label l[] = { { "kind", kind_name(k) },
+				{ "severity", severity_name(sev) },
+				{ "comm", comm } };
+
+	e->value(ctx, "lazytrace_findings_total", l, 3, v);
+}
+
+static int findings(const struct lt_metrics *m, struct lt_comm_top *top,
+		    const struct lt_emitter *e, void *ctx)
 {
 	struct lt_comm_split *sp = malloc(sizeof(*sp));
 	bool decl[LT_K_MAX][LT_SEV_N];
@@ -160,8 +135,8 @@ static int findings(FILE *out, const struct lt_metrics *m,
 	}
 	comm_top_split(top, m->comms, m->ncomms, sp);
 	declared(m, decl);
-	family(out, "lazytrace_findings_total", "counter",
-	       "Findings, exact in-kernel counts; top comms, rest \"other\"");
+	e->family(ctx, "lazytrace_findings_total", LT_MT_COUNTER,
+		  "Findings, exact in-kernel counts; top comms, rest \"other\"");
 	for (unsigned int i = 0; i < top->n; i++) {
 		char label[LT_LABEL_LEN];
 
@@ -169,89 +144,87 @@ static int findings(FILE *out, const struct lt_metrics *m,
 		for (unsigned int k = 0; k < LT_K_MAX; k++)
 			for (unsigned int sev = 1; sev < LT_SEV_N; sev++)
 				if (decl[k][sev] || sp->slot[i][k][sev])
-					finding_line(out, k, sev, label,
-						     sp->slot[i][k][sev]);
+					finding(e, ctx, k, sev, label,
+						sp->slot[i][k][sev]);
 	}
 	for (unsigned int k = 0; k < LT_K_MAX; k++)
 		for (unsigned int sev = 1; sev < LT_SEV_N; sev++)
 			if (decl[k][sev] || sp->other[k][sev])
-				finding_line(out, k, sev, "other",
-					     sp->other[k][sev]);
+				finding(e, ctx, k, sev, "other",
+					sp->other[k][sev]);
 	free(sp);
 	return 0;
 }
 
-static void histogram(FILE *out, unsigned int id, const struct lt_hist_val *h)
+void metrics_le(char *buf, size_t len, unsigned int slot, double scale)
 {
-	const char *name = hists[id].name;
-	double scale = hists[id].scale;
-	unsigned long long cum = 0;
+	uint64_t lo, hi;
 
-	family(out, name, "histogram", hists[id].help);
-	/* the last slot also holds clamped values: it is only +Inf */
-	for (unsigned int i = 0; i + 1 < LT_HIST_SLOTS; i++) {
-		uint64_t lo, hi;
-
-		hist_bounds(i, &lo, &hi);
-		cum += h->slots[i];
-		if (scale)
-			fprintf(out, "%s_bucket{le=\"%.9g\"} %llu\n", name,
-				hi * scale, cum);
-		else
-			fprintf(out, "%s_bucket{le=\"%llu\"} %llu\n", name,
-				(unsigned long long)hi, cum);
-	}
-	cum += h->slots[LT_HIST_SLOTS - 1];
-	fprintf(out, "%s_bucket{le=\"+Inf\"} %llu\n", name, cum);
-	if (scale)
-		fprintf(out, "%s_sum %.9g\n", name, h->sum * scale);
+	hist_bounds(slot, &lo, &hi);
+	if (scale)	/* 12 digits: 2^37 ns is 137.438953472 s, exactly */
+		snprintf(buf, len, "%.12g", hi * scale);
 	else
-		fprintf(out, "%s_sum %llu\n", name, h->sum);
-	fprintf(out, "%s_count %llu\n", name, cum);
+		snprintf(buf, len, "%llu", (unsigned long long)hi);
 }
 
-int metrics_render(FILE *out, const struct lt_metrics *m,
-		   struct lt_comm_top *top)
+static void counter(const struct lt_emitter *e, void *ctx, const char *name,
+		    const char *help, unsigned long long v)
 {
-	if (findings(out, m, top))
+	e->family(ctx, name, LT_MT_COUNTER, help);
+	e->value(ctx, name, NULL, 0, v);
+}
+
+int metrics_walk(const struct lt_metrics *m, struct lt_comm_top *top,
+		 const struct lt_emitter *e, void *ctx)
+{
+	struct lt_label l[3];
+
+	if (findings(m, top, e, ctx))
 		return -ENOMEM;
-	family(out, "lazytrace_events_total", "counter",
-	       "Probe hits per logical event, exact");
-	for (unsigned int i = 0; i < m->nprobes; i++)
-		fprintf(out, "lazytrace_events_total{event=\"%s\"} %llu\n",
-			event_name(m->probes[i].event),
-			m->stats[LT_ST_EVENT0 + m->probes[i].event]);
-	counter(out, "lazytrace_events_dropped_total",
+	e->family(ctx, "lazytrace_events_total", LT_MT_COUNTER,
+		  "Probe hits per logical event, exact");
+	for (unsigned int i = 0; i < m->nprobes; i++) {
+		l[0] = (struct lt_label){ "event",
+					  event_name(m->probes[i].event) };
+		e->value(ctx, "lazytrace_events_total", l, 1,
+			 m->stats[LT_ST_EVENT0 + m->probes[i].event]);
+	}
+	counter(e, ctx, "lazytrace_events_dropped_total",
 		"Findings the ring buffer refused (still counted)",
 		m->stats[LT_ST_RB_DROPS]);
-	counter(out, "lazytrace_aggregation_full_total",
+	counter(e, ctx, "lazytrace_aggregation_full_total",
 		"Findings not aggregated: map full", m->stats[LT_ST_AGG_FULL]);
-	counter(out, "lazytrace_stacks_lost_total",
+	counter(e, ctx, "lazytrace_stacks_lost_total",
 		"Stacks lost to stack map collisions",
 		m->stats[LT_ST_STACK_LOST]);
-	counter(out, "lazytrace_irq_skipped_total",
+	counter(e, ctx, "lazytrace_irq_skipped_total",
 		"Events skipped in interrupt context",
 		m->stats[LT_ST_IRQ_SKIPPED]);
-	counter(out, "lazytrace_findings_streamed_total",
+	counter(e, ctx, "lazytrace_findings_streamed_total",
 		"Findings read from the ring buffer", m->streamed);
-	counter(out, "lazytrace_findings_rate_limited_total",
+	counter(e, ctx, "lazytrace_findings_rate_limited_total",
 		"Findings not printed: --rate-limit", m->rate_limited);
-	counter(out, "lazytrace_findings_deduplicated_total",
+	counter(e, ctx, "lazytrace_findings_deduplicated_total",
 		"Findings not printed: --dedup repeats", m->deduplicated);
-	for (unsigned int id = 0; id < LT_H_MAX; id++)
-		histogram(out, id, &m->hist[id]);
-	family(out, "lazytrace_probe_info", "gauge",
-	       "The probe plan: one series per attached event");
-	for (unsigned int i = 0; i < m->nprobes; i++) {
-		fprintf(out, "lazytrace_probe_info{event=\"%s\",symbol=\"",
-			event_name(m->probes[i].event));
-		put_label(out, m->probes[i].symbol);
-		fprintf(out, "\",method=\"%s\"} 1\n", m->probes[i].method);
+	for (unsigned int id = 0; id < LT_H_MAX; id++) {
+		e->family(ctx, hists[id].name, LT_MT_HISTOGRAM, hists[id].help);
+		e->histogram(ctx, hists[id].name, &m->hist[id],
+			     hists[id].scale);
 	}
-	family(out, "lazytrace_state_source_info", "gauge",
-	       "Where the lazy MMU state is read from");
-	fprintf(out, "lazytrace_state_source_info{source=\"%s\","
-		"crosscheck=\"%s\",rules=\"%s\"} 1\n", m->state_src,
-		m->state_cross, m->rules);
-	return ferror(out) ? -EIO : 0;
+	e->family(ctx, "lazytrace_probe_info", LT_MT_GAUGE,
+		  "The probe plan: one series per attached event");
+	for (unsigned int i = 0; i < m->nprobes; i++) {
+		l[0] = (struct lt_label){ "event",
+					  event_name(m->probes[i].event) };
+		l[1] = (struct lt_label){ "symbol", m->probes[i].symbol };
+		l[2] = (struct lt_label){ "method", m->probes[i].method };
+		e->value(ctx, "lazytrace_probe_info", l, 3, 1);
+	}
+	e->family(ctx, "lazytrace_state_source_info", LT_MT_GAUGE,
+		  "Where the lazy MMU state is read from");
+	l[0] = (struct lt_label){ "source", m->state_src };
+	l[1] = (struct lt_label){ "crosscheck", m->state_cross };
+	l[2] = (struct lt_label){ "rules", m->rules };
+	e->value(ctx, "lazytrace_state_source_info", l, 3, 1);
+	return 0;
 }

@@ -252,6 +252,8 @@ static void hist_json(struct lt_session *s, const struct hist_row *r)
 				       json_object_new_uint64(r->key.cgroup_id));
 	json_object_object_add(o, "total", json_object_new_uint64(
 		hist_total(r->val.slots, LT_HIST_SLOTS)));
+	/* exact, as the kernel added it up: Prometheus' sample sum */
+	json_object_object_add(o, "sum", json_object_new_uint64(r->val.sum));
 	if (hist_range(r->val.slots, LT_HIST_SLOTS, &first, &last)) {
 		for (unsigned int i = first; i <= last; i++) {
 			json_object *e = json_object_new_object();

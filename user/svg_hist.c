@@ -107,6 +107,36 @@ static void x_labels(const struct svg_hist *h, unsigned int n, unsigned int ever
 	}
 }
 
+/* Traces from before the native buckets: labelled by lower bound. */
+static void legacy_title(FILE *out, unsigned int s, const char *lo_s,
+			 const char *hi_s, char *tick, size_t len)
+{
+	/* "0" would read as depth or order 0 alone: it holds 0 and 1 */
+	snprintf(tick, len, "%s", s ? lo_s : "0-1");
+	fprintf(out, "%s", s ? lo_s : "0");
+	if (s == LT_HIST_SLOTS - 1)
+		fputs(" and more", out);
+	else
+		fprintf(out, "-%s", hi_s);
+}
+
+/* Native buckets: labelled by upper bound, as Prometheus' le reads. */
+static void native_title(FILE *out, unsigned int s, uint64_t lo, uint64_t hi,
+			 const char *lo_s, const char *hi_s, char *tick,
+			 size_t len)
+{
+	if (s == LT_HIST_SLOTS - 1) {
+		snprintf(tick, len, "%s+", lo_s);
+		fprintf(out, "%s and more", lo_s);
+	} else if (lo == hi) {
+		snprintf(tick, len, "%s", hi_s);
+		fputs(hi_s, out);
+	} else {
+		snprintf(tick, len, "%s", hi_s);
+		fprintf(out, "%s-%s", lo_s, hi_s);
+	}
+}
+
 void svg_hist_draw(FILE *out, const struct svg_hist *h)
 {
 	unsigned int n = h->last - h->first + 1, every = (n + MAX_XLABELS - 1) / MAX_XLABELS;
@@ -125,19 +155,15 @@ void svg_hist_draw(FILE *out, const struct svg_hist *h)
 		unsigned int s = h->first + i;
 		unsigned long long c = h->slots[s];
 		double x = ML + i * band + (band - bw) / 2, bh = (double)c * PH / top;
-		char lo_s[24], hi_s[24];
+		char lo_s[24], hi_s[24], tick[26];
 		uint64_t lo, hi;
 
-		hist_bounds(s, &lo, &hi);
+		hist_bounds_in(h->layout, s, &lo, &hi);
 		/* A non-empty bucket is never invisible. */
 		if (c && bh < 1.5)
 			bh = 1.5;
 		svg_fmt_value(lo_s, sizeof(lo_s), lo, h->unit);
 		svg_fmt_value(hi_s, sizeof(hi_s), hi, h->unit);
-		/* Labels are lower bounds, but "0" would read as depth or
-		 * order 0 alone: the first bucket holds 0 and 1. */
-		if (s == 0)
-			snprintf(lo_s, sizeof(lo_s), "0-1");
 		fprintf(out, "<rect class=\"bar t%d\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 			"height=\"%.1f\" data-hist=\"", h->trace, x, MT + PH - bh, bw, bh);
 		html_esc(out, h->name);
@@ -145,11 +171,10 @@ void svg_hist_draw(FILE *out, const struct svg_hist *h)
 			"data-high=\"%llu\" data-count=\"%llu\"><title>", h->trace,
 			(unsigned long long)lo, (unsigned long long)lo,
 			(unsigned long long)hi, c);
-		fprintf(out, "%s", s ? lo_s : "0");
-		if (s == LT_HIST_SLOTS - 1)
-			fputs(" and more", out);
+		if (h->layout == HIST_LEGACY)
+			legacy_title(out, s, lo_s, hi_s, tick, sizeof(tick));
 		else
-			fprintf(out, "-%s", hi_s);
+			native_title(out, s, lo, hi, lo_s, hi_s, tick, sizeof(tick));
 		fputc(' ', out);
 		html_esc(out, h->unit);
 		fprintf(out, ": %llu</title></rect>\n", c);
@@ -164,11 +189,13 @@ void svg_hist_draw(FILE *out, const struct svg_hist *h)
 		if (label[i])
 			fprintf(out, "<text class=\"xtick\" transform=\"translate(%.1f %d) "
 				"rotate(%d)\">%s</text>\n", x + bw / 2 + (narrow ? 4 : 3),
-				MT + PH + 10, narrow ? -90 : -40, lo_s);
+				MT + PH + 10, narrow ? -90 : -40, tick);
 	}
 	fprintf(out, "<text class=\"xtitle\" x=\"%d\" y=\"%d\">", ML + PW / 2, H - 3);
 	html_esc(out, h->unit);
-	fputs(", log2 buckets: 0-1, 2-3, 4-7, ...</text>\n</svg>\n", out);
+	fputs(h->layout == HIST_LEGACY ? ", log2 buckets: 0-1, 2-3, 4-7, ..." :
+	      ", log2 buckets: 0, 1, 2, 3-4, 5-8, ...", out);
+	fputs("</text>\n</svg>\n", out);
 }
 
 void svg_no_data(FILE *out, const char *name, int trace, const char *why)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "hist.h"
 
 struct svg_hist {
 	const char *name;		/* data-hist, e.g. "batch_pages" */
@@ -16,12 +17,14 @@ struct svg_hist {
 	 * comparison so that equal bars mean equal counts. */
 	unsigned int first, last;
 	unsigned long long ymax;
+	enum hist_layout layout;	/* the bounds the trace was written with */
 };
 
 /*
  * Bars carry data-hist, data-trace, data-bucket (the slot's low bound),
  * data-low, data-high and data-count, for tests and for readers of the
- * source.
+ * source. x labels are upper bounds (Prometheus' le); legacy traces keep
+ * the lower bounds they were always drawn with.
  */
 void svg_hist_draw(FILE *out, const struct svg_hist *h);
 /* The same frame with "no data" and why, instead of an empty chart. */

@@ -24,18 +24,33 @@ int trace_hist_id(const char *name)
 	return -1;
 }
 
-int trace_bucket_slot(uint64_t low, uint64_t high)
+static int slot_in(enum hist_layout l, uint64_t low, uint64_t high)
 {
-	unsigned int s = hist_slot(low);
-	uint64_t lo, hi;
+	for (unsigned int s = 0; s < LT_HIST_SLOTS; s++) {
+		uint64_t lo, hi;
 
-	hist_bounds(s, &lo, &hi);
-	if (lo != low)
-		return -1;
-	/* The last slot holds everything clamped into it (hist_bounds()). */
-	if (s == LT_HIST_SLOTS - 1)
-		return high >= low ? (int)s : -1;
-	return hi == high ? (int)s : -1;
+		hist_bounds_in(l, s, &lo, &hi);
+		if (lo != low)
+			continue;
+		/* The last slot holds everything clamped into it. */
+		if (s == LT_HIST_SLOTS - 1)
+			return high >= low ? (int)s : -1;
+		return hi == high ? (int)s : -1;
+	}
+	return -1;
+}
+
+/* No bucket is valid in both layouts: the first bucket tells them apart. */
+int trace_bucket_slot(uint64_t low, uint64_t high, enum hist_layout *l)
+{
+	int s = slot_in(HIST_NATIVE, low, high);
+
+	if (s >= 0) {
+		*l = HIST_NATIVE;
+		return s;
+	}
+	*l = HIST_LEGACY;
+	return slot_in(HIST_LEGACY, low, high);
 }
 
 /* ---- comms ---- */
@@ -133,6 +148,7 @@ static int load_hist(struct loader *l, json_object *o)
 		cgroup_id = json_object_get_uint64(cg);
 	for (size_t i = 0; i < json_object_array_length(b); i++) {
 		json_object *e = tj_obj_at(l, b, i, "bucket");
+		enum hist_layout lay;
 		uint64_t lo, hi, c;
 		int s;
 
@@ -143,10 +159,16 @@ static int load_hist(struct loader *l, json_object *o)
 		c = tj_u64(l, e, "count", &ok);
 		if (!ok)
 			return -1;
-		s = trace_bucket_slot(lo, hi);
+		s = trace_bucket_slot(lo, hi, &lay);
 		if (s < 0)
 			return tj_bad(l, "bucket [%llu, %llu] is not a log2 bucket",
 				   (unsigned long long)lo, (unsigned long long)hi);
+		if (t->layout_seen && lay != t->layout)
+			return tj_bad(l, "bucket [%llu, %llu] mixes old and new "
+				      "bucket bounds", (unsigned long long)lo,
+				      (unsigned long long)hi);
+		t->layout = lay;
+		t->layout_seen = true;
 		slots[s] += c;
 		total += c;
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "../bpf/lazytrace.h"
+#include "hist.h"
 
 struct lt_kv {
 	char *name;
@@ -52,6 +53,9 @@ struct lt_trace {
 	unsigned long long hist[LT_H_MAX][LT_HIST_SLOTS];
 	bool hist_seen[LT_H_MAX];
 	char *hist_scope[LT_H_MAX];
+	/* Bucket bounds the trace was written with (one per file). */
+	enum hist_layout layout;
+	bool layout_seen;
 	struct lt_tgroup *groups;
 	size_t ngroups;
 	struct lt_tcomm *comms;
@@ -84,10 +88,12 @@ int trace_load_stream(FILE *in, const char *name, struct lt_trace *t, char *err,
 void trace_free(struct lt_trace *t);
 
 /*
- * The log2 slot a JSON bucket {low, high} stands for, or -1 if the pair is
- * not one of hist_bounds()'s (the last slot's high is open-ended).
+ * The log2 slot a JSON bucket {low, high} stands for, and in *l the
+ * layout it belongs to, or -1 if the pair is not one of
+ * hist_bounds_in()'s in either layout (the last slot's high is
+ * open-ended).
  */
-int trace_bucket_slot(uint64_t low, uint64_t high);
+int trace_bucket_slot(uint64_t low, uint64_t high, enum hist_layout *l);
 /* Id of a histogram name (hist_name()), or -1. */
 int trace_hist_id(const char *name);
 

@@ -5,7 +5,8 @@
 # and TLB flushes, one tracing the user-space model (real findings, see
 # docs/MODEL.md). Once the workloads are done, what Prometheus stored must
 # equal each instance's own JSON summary. Along the way: hostile HTTP
-# requests, the capability drop, --dedup, --rate-limit, --syslog, SIGTERM.
+# requests, the capability drop, --dedup, --rate-limit, --syslog, SIGTERM;
+# last, native histograms over protobuf (native.sh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
@@ -505,4 +506,10 @@ else
 	cat "$T/sl.err"
 	not_ok "--syslog: lazytrace did not start in the namespace"
 fi
+
+# ---- native histograms: protobuf to a native-histogram Prometheus ----
+# (tests/metrics/native.sh: its own instances and Prometheus)
+LT_DYN=$LT tests/metrics/native.sh
+check "native histograms (tests/metrics/native.sh)" [ $? -eq 0 ]
+# ---- end native histograms ----
 finish

@@ -160,15 +160,25 @@ def check_bars(c, dom, i, name, want, axes=None):
     c.check(len(got) == len(bars), "trace %d %s: two bars for a bucket" % (i, name))
     if not bars:
         return
-    # Contiguous log2 buckets: 0, 2, 4, 8, ... with no gap.
+    # Contiguous log2 buckets with no gap: native ones {0}, {1}, {2},
+    # [3,4], [5,8], ... or, in traces written before them, [0,1], [2,3],
+    # [4,7], ...
+    pairs = [(int(b["data-low"]), int(b["data-high"])) for b in bars]
+    native = all(lo == hi <= 2 or hi == 2 * (lo - 1) or hi == 2**64 - 1
+                 for lo, hi in pairs)
     lows = sorted(got)
-    slot = [0 if v == 0 else v.bit_length() - 1 for v in lows]
+    if native:
+        slot = [v if v < 2 else (v - 1).bit_length() + 1 for v in lows]
+    else:
+        slot = [0 if v == 0 else v.bit_length() - 1 for v in lows]
     c.check(slot == list(range(slot[0], slot[0] + len(slot))),
             "trace %d %s: buckets not contiguous: %s" % (i, name, lows))
-    for b in bars:
-        lo, hi = int(b["data-low"]), int(b["data-high"])
-        c.check((lo == 0 and hi == 1) or hi == 2 * lo - 1 or hi == 2**64 - 1,
-                "trace %d %s: bucket [%d, %d] not log2" % (i, name, lo, hi))
+    for lo, hi in pairs:
+        if native:
+            ok = lo == hi <= 2 or hi == 2 * (lo - 1) or hi == 2**64 - 1
+        else:
+            ok = (lo == 0 and hi == 1) or hi == 2 * lo - 1 or hi == 2**64 - 1
+        c.check(ok, "trace %d %s: bucket [%d, %d] not log2" % (i, name, lo, hi))
     # Heights proportional to counts: the tallest bar sets the scale, the
     # others are within the 0.1 px the SVG is written with; bars under
     # 1.5 px are drawn 1.5 px so that they stay visible.

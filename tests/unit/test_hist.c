@@ -44,19 +44,37 @@ static int check_lines(const char *text)
 static void slots_of_values(void **state)
 {
 	(void)state;
+	/* slot k >= 1 is (2^(k-2), 2^(k-1)]: native bucket k - 1 */
 	assert_int_equal(hist_slot(0), 0);
-	assert_int_equal(hist_slot(1), 0);
-	assert_int_equal(hist_slot(2), 1);
-	assert_int_equal(hist_slot(3), 1);
-	assert_int_equal(hist_slot(4), 2);
-	assert_int_equal(hist_slot(7), 2);
-	assert_int_equal(hist_slot(8), 3);
-	assert_int_equal(hist_slot((1ULL << 39) - 1), 38);
-	assert_int_equal(hist_slot(1ULL << 39), 39);
+	assert_int_equal(hist_slot(1), 1);
+	assert_int_equal(hist_slot(2), 2);
+	assert_int_equal(hist_slot(3), 3);
+	assert_int_equal(hist_slot(4), 3);
+	assert_int_equal(hist_slot(5), 4);
+	assert_int_equal(hist_slot(8), 4);
+	assert_int_equal(hist_slot(9), 5);
+	assert_int_equal(hist_slot(510), 10);
+	assert_int_equal(hist_slot(512), 10);
+	assert_int_equal(hist_slot(513), 11);
+	assert_int_equal(hist_slot(1ULL << 37), 38);
+	assert_int_equal(hist_slot((1ULL << 37) + 1), 39);
 	/* Everything past the table is clamped into the last slot. */
 	assert_int_equal(hist_slot(1ULL << 40), LT_HIST_SLOTS - 1);
 	assert_int_equal(hist_slot(1ULL << 63), LT_HIST_SLOTS - 1);
 	assert_int_equal(hist_slot(UINT64_MAX), LT_HIST_SLOTS - 1);
+}
+
+/* The rule restated in the bit arithmetic of Prometheus' schema 0. */
+static void slots_are_native_buckets(void **state)
+{
+	(void)state;
+	for (uint64_t v = 1; v < 70000; v++) {
+		unsigned int idx = 0;	/* smallest i with v <= 2^i */
+
+		while ((1ULL << idx) < v)
+			idx++;
+		assert_int_equal(hist_slot(v), idx + 1);
+	}
 }
 
 static void bounds_of_slots(void **state)
@@ -66,23 +84,45 @@ static void bounds_of_slots(void **state)
 	(void)state;
 	hist_bounds(0, &lo, &hi);
 	assert_int_equal(lo, 0);
-	assert_int_equal(hi, 1);
+	assert_int_equal(hi, 0);
 	hist_bounds(1, &lo, &hi);
-	assert_int_equal(lo, 2);
-	assert_int_equal(hi, 3);
+	assert_int_equal(lo, 1);
+	assert_int_equal(hi, 1);
 	hist_bounds(2, &lo, &hi);
-	assert_int_equal(lo, 4);
-	assert_int_equal(hi, 7);
-	hist_bounds(10, &lo, &hi);
-	assert_int_equal(lo, 1024);
-	assert_int_equal(hi, 2047);
+	assert_int_equal(lo, 2);
+	assert_int_equal(hi, 2);
+	hist_bounds(3, &lo, &hi);
+	assert_int_equal(lo, 3);
+	assert_int_equal(hi, 4);
+	hist_bounds(11, &lo, &hi);
+	assert_int_equal(lo, 513);
+	assert_int_equal(hi, 1024);
 	hist_bounds(38, &lo, &hi);
-	assert_int_equal(lo, 1ULL << 38);
-	assert_int_equal(hi, (1ULL << 39) - 1);
+	assert_int_equal(lo, (1ULL << 36) + 1);
+	assert_int_equal(hi, 1ULL << 37);
 	/* The clamping slot owns everything above it. */
 	hist_bounds(LT_HIST_SLOTS - 1, &lo, &hi);
+	assert_int_equal(lo, (1ULL << 37) + 1);
+	assert_int_equal(hi, UINT64_MAX);
+}
+
+static void legacy_bounds(void **state)
+{
+	uint64_t lo, hi;
+
+	(void)state;
+	hist_bounds_in(HIST_LEGACY, 0, &lo, &hi);
+	assert_int_equal(lo, 0);
+	assert_int_equal(hi, 1);
+	hist_bounds_in(HIST_LEGACY, 8, &lo, &hi);
+	assert_int_equal(lo, 256);
+	assert_int_equal(hi, 511);
+	hist_bounds_in(HIST_LEGACY, LT_HIST_SLOTS - 1, &lo, &hi);
 	assert_int_equal(lo, 1ULL << 39);
 	assert_int_equal(hi, UINT64_MAX);
+	hist_bounds_in(HIST_NATIVE, 8, &lo, &hi);
+	assert_int_equal(lo, 65);
+	assert_int_equal(hi, 128);
 }
 
 static void bounds_agree_with_slots(void **state)
@@ -148,10 +188,10 @@ static void prints_first_to_last_slot(void **state)
 	text = print(s, LT_HIST_SLOTS, "pages");
 	assert_string_equal(text,
 		"     pages               : count    distribution\n"
-		"         0 -> 1          : 3        |**********                              |\n"
-		"         2 -> 3          : 0        |                                        |\n"
-		"         4 -> 7          : 12       |****************************************|\n"
-		"         8 -> 15         : 1        |***                                     |\n");
+		"         0 -> 0          : 3        |**********                              |\n"
+		"         1 -> 1          : 0        |                                        |\n"
+		"         2 -> 2          : 12       |****************************************|\n"
+		"         3 -> 4          : 1        |***                                     |\n");
 	assert_int_equal(check_lines(text), 5);
 	free(text);
 }
@@ -168,8 +208,8 @@ static void leading_empty_slots_are_not_printed(void **state)
 	/* One sample in a thousand still shows a star. */
 	assert_string_equal(text,
 		"     ns                  : count    distribution\n"
-		"      1024 -> 2047       : 1000     |****************************************|\n"
-		"      2048 -> 4095       : 1        |*                                       |\n");
+		"       257 -> 512        : 1000     |****************************************|\n"
+		"       513 -> 1024       : 1        |*                                       |\n");
 	free(text);
 }
 
@@ -200,7 +240,7 @@ static void wide_values_shrink_the_bar(void **state)
 		row--;
 	assert_int_equal(sscanf(row, "%llu -> %llu : %llu |%63[*]|", &lo, &hi,
 				&count, bar), 4);
-	assert_int_equal(lo, 1ULL << 39);
+	assert_int_equal(lo, (1ULL << 37) + 1);
 	assert_int_equal(hi, UINT64_MAX);
 	assert_int_equal(count, 123456789012ULL);
 	assert_true(strlen(bar) < 40);
@@ -234,6 +274,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(slots_of_values),
 		cmocka_unit_test(bounds_of_slots),
+		cmocka_unit_test(slots_are_native_buckets),
+		cmocka_unit_test(legacy_bounds),
 		cmocka_unit_test(bounds_agree_with_slots),
 		cmocka_unit_test(total_merge_range),
 		cmocka_unit_test(prints_first_to_last_slot),

@@ -101,14 +101,28 @@ static void test_bars(void **state)
 	CAPTURE(s, svg_hist_draw(out, &h));
 	assert_int_equal(count_of(s, "<rect class=\"bar t1\""), 7);
 	assert_non_null(strstr(s, "data-hist=\"batch_pages\" data-trace=\"1\" "
-			       "data-bucket=\"4\" data-low=\"4\" data-high=\"7\" "
+			       "data-bucket=\"2\" data-low=\"2\" data-high=\"2\" "
 			       "data-count=\"158\""));
-	assert_non_null(strstr(s, "data-bucket=\"256\" data-low=\"256\" "
-			       "data-high=\"511\" data-count=\"317\""));
+	assert_non_null(strstr(s, "data-bucket=\"65\" data-low=\"65\" "
+			       "data-high=\"128\" data-count=\"317\""));
 	assert_int_equal(count_of(s, "data-count=\"0\""), 5);
 	assert_non_null(strstr(s, ">317</text>"));
-	assert_non_null(strstr(s, "pages, log2 buckets: 0-1, 2-3"));
+	/* native buckets are labelled by upper bound, as le reads */
+	assert_non_null(strstr(s, "<title>65-128 pages: 317</title>"));
+	assert_non_null(strstr(s, "<title>2 pages: 158</title>"));
+	assert_non_null(strstr(s, "\">128</text>"));
+	assert_non_null(strstr(s, "pages, log2 buckets: 0, 1, 2, 3-4"));
 	assert_null(strstr(s, "no data"));
+	free(s);
+	/* a trace written with the old bounds keeps its old labels */
+	h.layout = HIST_LEGACY;
+	CAPTURE(s, svg_hist_draw(out, &h));
+	assert_non_null(strstr(s, "data-bucket=\"4\" data-low=\"4\" "
+			       "data-high=\"7\" data-count=\"158\""));
+	assert_non_null(strstr(s, "data-bucket=\"256\" data-low=\"256\" "
+			       "data-high=\"511\" data-count=\"317\""));
+	assert_non_null(strstr(s, "<title>256-511 pages: 317</title>"));
+	assert_non_null(strstr(s, "pages, log2 buckets: 0-1, 2-3"));
 	free(s);
 	CAPTURE(s, svg_no_data(out, "section_span", 0, "inlined <here>"));
 	assert_non_null(strstr(s, ">no data<"));
@@ -163,6 +177,54 @@ static void test_page_injection(void **state)
 	assert_null(strstr(s, " href=\""));
 	assert_null(strstr(s, "url("));
 	trace_free(&t);
+	free(s);
+}
+
+static void load_text(const char *text, struct lt_trace *t)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	char err[256];
+
+	assert_non_null(f);
+	if (trace_load_stream(f, "t.jsonl", t, err, sizeof(err)))
+		fail_msg("%s", err);
+	fclose(f);
+}
+
+/* An old trace against a new one: each chart is drawn in its own bounds,
+ * on its own x axis, and the page says why. */
+static void test_compare_layouts(void **state)
+{
+	static const char old[] =
+	"{\"type\":\"histogram\",\"name\":\"batch_pages\",\"comm\":\"a\","
+	"\"total\":3,\"buckets\":[{\"low\":256,\"high\":511,\"count\":3}]}\n"
+	"{\"type\":\"histogram\",\"name\":\"alloc_order\",\"comm\":\"a\","
+	"\"total\":1,\"buckets\":[{\"low\":0,\"high\":1,\"count\":1}]}\n";
+	static const char new[] =
+	"{\"type\":\"histogram\",\"name\":\"batch_pages\",\"comm\":\"a\","
+	"\"total\":2,\"sum\":1020,\"buckets\":[{\"low\":257,\"high\":512,"
+	"\"count\":2}]}\n";
+	const struct lt_trace *tp[2];
+	struct lt_trace a, b;
+	char *s;
+
+	(void)state;
+	load_text(old, &a);
+	load_text(new, &b);
+	tp[0] = &a;
+	tp[1] = &b;
+	CAPTURE(s, html_report_write(out, tp, 2));
+	assert_non_null(strstr(s, "data-trace=\"0\" data-bucket=\"256\" "
+			       "data-low=\"256\" data-high=\"511\" data-count=\"3\""));
+	assert_non_null(strstr(s, "data-trace=\"1\" data-bucket=\"257\" "
+			       "data-low=\"257\" data-high=\"512\" data-count=\"2\""));
+	/* one bar each: the ranges are not merged across layouts */
+	assert_int_equal(count_of(s, "<rect class=\"bar t0\" "), 1 + 1);
+	assert_int_equal(count_of(s, "<rect class=\"bar t1\" "), 1);
+	/* batch_pages has both; alloc_order only the old trace: no warning */
+	assert_int_equal(count_of(s, "old bucket bounds"), 1);
+	trace_free(&a);
+	trace_free(&b);
 	free(s);
 }
 
@@ -247,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_page_injection),
 		cmocka_unit_test(test_page_counts),
 		cmocka_unit_test(test_page_skipped),
+		cmocka_unit_test(test_compare_layouts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

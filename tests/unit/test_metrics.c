@@ -150,26 +150,30 @@ static void test_histogram(void **state)
 	char *t;
 
 	comm_top_init(&top, 4);
-	/* values 1, 5, 6 and 1000: slots 0, 2, 2, 9 */
+	/* values 0, 3, 4 and 1000: slots 0, 3, 3, 11 */
 	m.hist[LT_H_FLUSH_SPAN].slots[0] = 1;
-	m.hist[LT_H_FLUSH_SPAN].slots[2] = 2;
-	m.hist[LT_H_FLUSH_SPAN].slots[9] = 1;
-	m.hist[LT_H_FLUSH_SPAN].sum = 1012;
+	m.hist[LT_H_FLUSH_SPAN].slots[3] = 2;
+	m.hist[LT_H_FLUSH_SPAN].slots[11] = 1;
+	m.hist[LT_H_FLUSH_SPAN].sum = 1007;
 	m.hist[LT_H_SECTION_SPAN].slots[LT_HIST_SLOTS - 1] = 1;
 	m.hist[LT_H_SECTION_SPAN].sum = 3000000000ULL;
 	t = render(&m, &top);
 	assert_non_null(strstr(t, "# TYPE lazytrace_flush_span_pages histogram\n"));
+	/* le are the native bucket bounds: 0 (the zero bucket), 1, 2, 4, ... */
+	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"0\"}"), 1);
 	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"1\"}"), 1);
-	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"3\"}"), 1);
-	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"7\"}"), 3);
-	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"511\"}"), 3);
-	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"1023\"}"), 4);
+	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"2\"}"), 1);
+	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"4\"}"), 3);
+	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"3\"}"), -1);
+	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"512\"}"), 3);
+	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"1024\"}"), 4);
+	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"137438953472\"}"), 4);
 	assert_int_equal(sample(t, "lazytrace_flush_span_pages_bucket{le=\"+Inf\"}"), 4);
-	assert_int_equal(sample(t, "lazytrace_flush_span_pages_sum"), 1012);
+	assert_int_equal(sample(t, "lazytrace_flush_span_pages_sum"), 1007);
 	assert_int_equal(sample(t, "lazytrace_flush_span_pages_count"), 4);
 	/* the clamped last slot only shows in +Inf; ns become seconds */
 	assert_int_equal(sample(t, "lazytrace_section_span_seconds_bucket{le=\"+Inf\"}"), 1);
-	assert_int_equal(sample(t, "lazytrace_section_span_seconds_bucket{le=\"1.023e-06\"}"), 0);
+	assert_int_equal(sample(t, "lazytrace_section_span_seconds_bucket{le=\"5.12e-07\"}"), 0);
 	assert_int_equal(sample(t, "lazytrace_section_span_seconds_sum"), 3);
 	assert_non_null(strstr(t, "lazytrace_state_source_info{source=\"task_counters\","));
 	free(t);

@@ -39,27 +39,45 @@ static void load_fails(const char *text, const char *want)
 
 static void test_bucket_slot(void **state)
 {
+	enum hist_layout l;
 	uint64_t lo, hi;
 
 	(void)state;
-	assert_int_equal(trace_bucket_slot(0, 1), 0);
-	assert_int_equal(trace_bucket_slot(2, 3), 1);
-	assert_int_equal(trace_bucket_slot(256, 511), 8);
-	assert_int_equal(trace_bucket_slot(1ULL << 35, (1ULL << 36) - 1), 35);
-	/* Every slot's own bounds map back to it. */
+	/* today's native buckets: {0}, {1}, {2}, [3,4], ... */
+	assert_int_equal(trace_bucket_slot(0, 0, &l), 0);
+	assert_int_equal(l, HIST_NATIVE);
+	assert_int_equal(trace_bucket_slot(1, 1, &l), 1);
+	assert_int_equal(trace_bucket_slot(2, 2, &l), 2);
+	assert_int_equal(trace_bucket_slot(3, 4, &l), 3);
+	assert_int_equal(trace_bucket_slot(257, 512, &l), 10);
+	assert_int_equal(l, HIST_NATIVE);
+	/* traces written before them: [0,1], [2,3], [4,7], ... */
+	assert_int_equal(trace_bucket_slot(0, 1, &l), 0);
+	assert_int_equal(l, HIST_LEGACY);
+	assert_int_equal(trace_bucket_slot(2, 3, &l), 1);
+	assert_int_equal(l, HIST_LEGACY);
+	assert_int_equal(trace_bucket_slot(256, 511, &l), 8);
+	assert_int_equal(trace_bucket_slot(1ULL << 35, (1ULL << 36) - 1, &l),
+			 35);
+	assert_int_equal(l, HIST_LEGACY);
+	/* Every slot's own bounds map back to it, in its own layout. */
 	for (unsigned int s = 0; s < LT_HIST_SLOTS; s++) {
 		hist_bounds(s, &lo, &hi);
-		assert_int_equal(trace_bucket_slot(lo, hi), (int)s);
+		assert_int_equal(trace_bucket_slot(lo, hi, &l), (int)s);
+		assert_int_equal(l, HIST_NATIVE);
+		hist_bounds_in(HIST_LEGACY, s, &lo, &hi);
+		assert_int_equal(trace_bucket_slot(lo, hi, &l), (int)s);
+		assert_int_equal(l, HIST_LEGACY);
 	}
-	/* Not log2 buckets. */
-	assert_int_equal(trace_bucket_slot(1, 1), -1);
-	assert_int_equal(trace_bucket_slot(3, 3), -1);
-	assert_int_equal(trace_bucket_slot(256, 512), -1);
-	assert_int_equal(trace_bucket_slot(0, 3), -1);
+	/* Log2 buckets of neither layout. */
+	assert_int_equal(trace_bucket_slot(3, 3, &l), -1);
+	assert_int_equal(trace_bucket_slot(256, 512, &l), -1);
+	assert_int_equal(trace_bucket_slot(0, 3, &l), -1);
+	assert_int_equal(trace_bucket_slot(5, 7, &l), -1);
 	/* The last slot is open-ended but not upside down. */
 	hist_bounds(LT_HIST_SLOTS - 1, &lo, &hi);
-	assert_int_equal(trace_bucket_slot(lo, lo + 5), LT_HIST_SLOTS - 1);
-	assert_int_equal(trace_bucket_slot(lo, lo - 1), -1);
+	assert_int_equal(trace_bucket_slot(lo, lo + 5, &l), LT_HIST_SLOTS - 1);
+	assert_int_equal(trace_bucket_slot(lo, lo - 1, &l), -1);
 }
 
 static void test_hist_id(void **state)
@@ -105,6 +123,28 @@ static void test_hists(void **state)
 	assert_string_equal(t.hist_scope[LT_H_BATCH_PAGES], "all");
 	assert_int_equal(t.ncomms, 2);
 	assert_false(t.has_summary);
+	assert_int_equal(t.layout, HIST_LEGACY);
+	trace_free(&t);
+}
+
+/* Today's buckets load into the same slots lazytrace counted them in. */
+static void test_native_hists(void **state)
+{
+	static const char text[] =
+	"{\"type\":\"histogram\",\"name\":\"nesting_depth\",\"unit\":\"depth\","
+	"\"scope\":\"all\",\"comm\":\"a\",\"total\":9,\"buckets\":["
+	"{\"low\":0,\"high\":0,\"count\":1},{\"low\":1,\"high\":1,\"count\":4},"
+	"{\"low\":2,\"high\":2,\"count\":3},{\"low\":3,\"high\":4,\"count\":1}]}\n";
+	struct lt_trace t;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(load(text, &t, err, sizeof(err)), 0);
+	assert_int_equal(t.layout, HIST_NATIVE);
+	assert_int_equal(t.hist[LT_H_DEPTH][0], 1);
+	assert_int_equal(t.hist[LT_H_DEPTH][1], 4);
+	assert_int_equal(t.hist[LT_H_DEPTH][2], 3);
+	assert_int_equal(t.hist[LT_H_DEPTH][3], 1);
 	trace_free(&t);
 }
 
@@ -243,6 +283,10 @@ static void test_malformed(void **state)
 	load_fails("{\"type\":\"histogram\",\"name\":\"batch_pages\",\"comm\":\"a\","
 		   "\"total\":2,\"buckets\":[{\"low\":2,\"high\":3,\"count\":1}]}\n",
 		   "t.jsonl:1: buckets add up to 1, \"total\" says 2");
+	load_fails("{\"type\":\"histogram\",\"name\":\"batch_pages\",\"comm\":\"a\","
+		   "\"total\":2,\"buckets\":[{\"low\":2,\"high\":2,\"count\":1},"
+		   "{\"low\":4,\"high\":7,\"count\":1}]}\n",
+		   "t.jsonl:1: bucket [4, 7] mixes old and new bucket bounds");
 	load_fails("{\"type\":\"summary\",\"kernel\":\"k\"}\n",
 		   "t.jsonl:1: \"groups\" missing or not array");
 }
@@ -264,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_bucket_slot),
 		cmocka_unit_test(test_hist_id),
 		cmocka_unit_test(test_hists),
+		cmocka_unit_test(test_native_hists),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_malformed),

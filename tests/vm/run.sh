@@ -197,12 +197,12 @@ check_old() {
 	check "$L summary: state source none" \
 		[ "$($J $F/old.jsonl summary.state_source)" = none ]
 	echo "$L: lt-exitstorm allocations $($J $F/old.jsonl hist:alloc_order:lt-exitstorm)," \
-		"batches of 256+ pages $($J $F/old.jsonl hge:batch_pages:256)"
+		"batches of 257+ pages $($J $F/old.jsonl hge:batch_pages:257)"
 	check "$L: every written page counted (>= 24000 allocations)" \
 		[ "$($J $F/old.jsonl hist:alloc_order:lt-exitstorm)" -ge 24000 ]
 	# 3000 pages fill at least 5 batches of 510 after the 8-page local one
-	check "$L: full batches counted (>= 40 of 256+ pages)" \
-		[ "$($J $F/old.jsonl hge:batch_pages:256)" -ge 40 ]
+	check "$L: full batches counted (>= 40 of 257-512 pages)" \
+		[ "$($J $F/old.jsonl hge:batch_pages:257)" -ge 40 ]
 	check "$L: gathers counted" [ "$($J $F/old.jsonl hist:gather_batches)" -gt 0 ]
 	check "$L: no findings claimed" [ "$($J $F/old.jsonl total)" = 0 ]
 	check "$L: nothing dropped" [ "$($J $F/old.jsonl summary.dropped)" = 0 ]
@@ -227,8 +227,8 @@ elif boot sid tests/vm/guest-sid.sh arm64; then
 	# __tlb_batch_free_encoded_pages is inlined there: the chain walk.
 	check "sid arm64 plan: batch free via tlb_batch_pages_flush" \
 		grep -qE "^gather_batch_free +fentry +tlb_batch_pages_flush" $F/plan
-	check "sid arm64: full batches (256-511 pages) counted" \
-		[ "$($J $F/fentry.jsonl hmax:batch_pages)" -ge 511 ]
+	check "sid arm64: full batches (257-512 pages) counted" \
+		[ "$($J $F/fentry.jsonl hmax:batch_pages)" -ge 512 ]
 	skip "sid arm64 SIGKILL check: only the amd64 payload carries bpftool"
 fi
 
