@@ -91,12 +91,15 @@ def expected(path):
     groups = {}
     comms = defaultdict(int)
     summary = None
+    layout = "legacy"
     for line in open(path):
         if not line.strip():
             continue
         r = json.loads(line)
         if r["type"] == "histogram":
             last[(r["name"], r["comm"], r.get("cgroup_id"))] = r
+            for b in r["buckets"][:1]:
+                layout = check_reading.layout_of(b["low"], b["high"])
             units[r["name"]] = r["unit"]
             scopes[r["name"]] = r["scope"]
         elif r["type"] == "finding":
@@ -112,7 +115,7 @@ def expected(path):
     for r in last.values():
         for b in r["buckets"]:
             hists[r["name"]][b["low"]] += b["count"]
-    return hists, groups, comms, summary, units, scopes
+    return hists, groups, comms, summary, units, scopes, layout
 
 
 def chart_axes(exps, name):
@@ -120,7 +123,8 @@ def chart_axes(exps, name):
     a comparison shares the x range, and the y scale where both traces
     counted the same scope (docs/REPORT.md)."""
     nz = [{k: v for k, v in e[0].get(name, {}).items() if v} for e in exps]
-    slots = [check_reading.slot_of(k) for h in nz for k in h]
+    slots = [check_reading.slot_of(k, e[6]) for h, e in zip(nz, exps)
+             for k in h]
     xr = list(range(min(slots), max(slots) + 1)) if slots else []
     tops = [max(h.values(), default=0) for h in nz]
     sc = [e[5].get(name) for e in exps]
@@ -195,18 +199,18 @@ def check_bars(c, dom, i, name, want, axes=None):
     c.check(all(float(b["height"]) > 0 for b in bars if int(b["data-count"])),
             "trace %d %s: a non-empty bucket is invisible" % (i, name))
     if axes and chart:
-        xr, top, unit = axes
+        xr, top, unit, layout = axes
         check_reading.check_chart(c, "trace %d %s" % (i, name), chart[0], xr,
-                                  nonzero, unit, top)
+                                  nonzero, unit, top, layout)
 
 
 def check_trace(c, dom, i, exps):
-    hists, groups, comms, summary, units, _ = exps[i]
+    hists, groups, comms, summary, units, _, layout = exps[i]
     text = "".join(dom.text)
     for name in HISTS:
         xr, tops = chart_axes(exps, name)
         check_bars(c, dom, i, name, hists.get(name, {}),
-                   (xr, tops[i], units.get(name)))
+                   (xr, tops[i], units.get(name), layout))
     # Findings: rows of this trace, against the JSON.
     rows = [r for r in dom.frows if r["attrs"]["data-trace"] == str(i)]
     for (kind, stack), g in groups.items():

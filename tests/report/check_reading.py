@@ -12,32 +12,63 @@ NS_UNITS = ["ns", "us", "ms", "s"]
 BIN_UNITS = ["", "K", "M", "G", "T", "P", "E"]
 
 
-def slot_low(slot):
-    """Low bound of log2 slot k: [0,1], [2,3], [4,7], ..."""
-    return 0 if slot == 0 else 1 << slot
+SLOTS = 40     # LT_HIST_SLOTS
 
 
-def slot_of(low):
-    return 0 if low < 2 else low.bit_length() - 1
+def layout_of(low, high):
+    """Which bucket rule a JSON bucket follows: "native" (lazytrace since
+    the native Prometheus histograms: {0}, {1}, {2}, 3-4, 5-8, ...) or
+    "legacy" (0-1, 2-3, 4-7, ...). No bucket is valid in both."""
+    if (low, high) == (0, 1) or (low >= 2 and high == 2 * low - 1):
+        return "legacy"
+    return "native"
 
 
-def label(low, unit):
-    """The x label a reader should see under the bucket starting at low:
-    decimal steps for time, exact binary suffixes for powers of two, and
-    0-1 for the first bucket (so that it does not read as 0 alone)."""
-    if low < 2:
-        return "0-1"
+def slot_low(slot, layout):
+    if layout == "legacy":
+        return 0 if slot == 0 else 1 << slot
+    return slot if slot < 2 else (1 << (slot - 2)) + 1
+
+
+def slot_high(slot, layout):
+    if layout == "legacy":
+        return 1 if slot == 0 else (1 << (slot + 1)) - 1
+    return slot if slot < 2 else 1 << (slot - 1)
+
+
+def slot_of(low, layout):
+    if layout == "legacy":
+        return 0 if low < 2 else low.bit_length() - 1
+    return low if low < 2 else (low - 1).bit_length() + 1
+
+
+def fmt(v, unit):
+    """A value as the report writes it: decimal steps for time, exact
+    binary suffixes for powers of two."""
     if unit == "ns":
-        d, i = float(low), 0
+        d, i = float(v), 0
         while d >= 1000 and i < 3:
             d /= 1000
             i += 1
         return ("%.0f" % d if d == int(d) else "%.1f" % d) + NS_UNITS[i]
     i = 0
-    while low >= 1024 and low % 1024 == 0 and i < 6:
-        low //= 1024
+    while v >= 1024 and v % 1024 == 0 and i < 6:
+        v //= 1024
         i += 1
-    return "%d%s" % (low, BIN_UNITS[i])
+    return "%d%s" % (v, BIN_UNITS[i])
+
+
+def label(low, unit, layout="legacy"):
+    """The x label a reader should see under the bucket starting at low.
+    Legacy buckets read by their low bound, 0-1 for the first (so that it
+    does not read as 0 alone); native ones by their upper bound, as
+    Prometheus' le does, the last open-ended ("lo+")."""
+    if layout == "legacy":
+        return "0-1" if low < 2 else fmt(low, unit)
+    s = slot_of(low, layout)
+    if s == SLOTS - 1:
+        return fmt(low, unit) + "+"
+    return fmt(slot_high(s, layout), unit)
 
 
 def ticks(ymax, most=5):
@@ -74,17 +105,19 @@ def under(bars, x):
     return i if abs(centres[i] - x) <= band / 2 else None
 
 
-def check_chart(c, what, chart, slots, want, unit, ymax):
+def check_chart(c, what, chart, slots, want, unit, ymax, layout="legacy"):
     """slots: the chart's buckets left to right (the x range); want: JSON
     count per bucket low; ymax: the tallest count the y axis must cover
     (the pair's when a comparison shares the scale)."""
     bars = sorted(chart["bars"], key=lambda b: float(b["x"]))
     c.check(len(bars) == len(slots), "%s: %d bars for the %d buckets %s..%s" % (
-        what, len(bars), len(slots), label(slot_low(slots[0]), unit),
-        label(slot_low(slots[-1]), unit)))
+        what, len(bars), len(slots),
+        label(slot_low(slots[0], layout), unit, layout),
+        label(slot_low(slots[-1], layout), unit, layout)))
     if len(bars) != len(slots):
         return
-    lows = [slot_low(s) for s in slots]
+    lows = [slot_low(s, layout) for s in slots]
+    lab = lambda lo: label(lo, unit, layout)
     texts = {k: [t for t in chart["texts"] if k in t["cls"]]
              for k in ("count", "xtick", "ytick")}
 
@@ -100,13 +133,13 @@ def check_chart(c, what, chart, slots, want, unit, ymax):
         seen[i] = seen.get(i, 0) + 1
         got, exp = text_of(t), str(want.get(lows[i], 0))
         c.check(got == exp, "%s: count text %r over bucket %s, JSON has %s" % (
-            what, got, label(lows[i], unit), exp))
+            what, got, lab(lows[i]), exp))
         c.check(y <= float(bars[i]["y"]), "%s: count %s is not above its bar" % (what, got))
     for i, lo in enumerate(lows):
         n = seen.get(i, 0)
         c.check(n == (1 if want.get(lo, 0) else 0),
                 "%s: bucket %s has %d count texts, JSON count %d" % (
-                    what, label(lo, unit), n, want.get(lo, 0)))
+                    what, lab(lo), n, want.get(lo, 0)))
 
     # The bucket labels: every non-empty bucket labelled, every label the
     # low bound of the bucket it stands under.
@@ -117,12 +150,12 @@ def check_chart(c, what, chart, slots, want, unit, ymax):
             c.check(False, "%s: x label %r under no bar" % (what, text_of(t)))
             continue
         labelled[i] = labelled.get(i, 0) + 1
-        c.check(text_of(t) == label(lows[i], unit),
+        c.check(text_of(t) == lab(lows[i]),
                 "%s: x label %r under bucket %d-%d, want %r" % (
-                    what, text_of(t), lows[i], 2 * lows[i] - 1 if lows[i] else 1,
-                    label(lows[i], unit)))
+                    what, text_of(t), lows[i],
+                    slot_high(slots[i], layout), lab(lows[i])))
     c.check(all(n == 1 for n in labelled.values()), "%s: a bucket with two x labels" % what)
-    miss = [label(lo, unit) for i, lo in enumerate(lows) if want.get(lo) and i not in labelled]
+    miss = [lab(lo) for i, lo in enumerate(lows) if want.get(lo) and i not in labelled]
     c.check(not miss, "%s: non-empty buckets without an x label: %s" % (what, miss))
 
     # The y axis: round ticks from 0 to a top just covering ymax, evenly
@@ -149,7 +182,7 @@ def check_chart(c, what, chart, slots, want, unit, ymax):
             continue
         bar_top = float(b["y"])
         if abs((base - bar_top) - n * per) > 0.2:
-            off.append((label(lo, unit), n, round(base - bar_top, 1), round(n * per, 1)))
+            off.append((lab(lo), n, round(base - bar_top, 1), round(n * per, 1)))
     c.check(not off, "%s: bars not at their count on the y ticks (%s): %s" % (
         what, "bucket, count, height, want", off))
     c.check(abs((y0 - base) - 4) <= 0.2, "%s: y tick 0 is not at the bars' base" % what)
