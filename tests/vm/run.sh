@@ -263,10 +263,11 @@ check_old() {
 		"batches of 256+ pages $($J $F/old.jsonl hge:batch_pages:256)"
 	n=$($J $F/old.jsonl hist:alloc_order:lt-exitstorm)
 	# Each child: 3000 data pages plus its page tables (~10), batch pages
-	# (6) and what its fork costs (stack, pgd, slabs): far under 250, so
-	# a double count (48000) fails as well as a lost one.
-	check "$L: every written page counted, once ($n in 24000..26000)" \
-		eval '[ "$n" -ge 24000 ] && [ "$n" -le 26000 ]'
+	# (6) and what its fork costs (stack, pgd, slabs): measured 32 a
+	# child on 6.1 and 6.12, bounded at 100, so a double count (48000)
+	# fails as well as a lost one.
+	check "$L: every written page counted, once ($n in 24000..24800)" \
+		eval '[ "$n" -ge 24000 ] && [ "$n" -le 24800 ]'
 	# A child's exit frees its ~3000 pages in the 8-page local batch and
 	# batch pages of 510: 5 full and a last one of 442+ pages, so exactly
 	# 6 of 256+ each (sid's 24 children give 144). The parent's exit and
@@ -314,11 +315,12 @@ if wanted trixie && boot trixie tests/vm/guest-old.sh; then
 	plan_has $F 6.12 page_alloc fentry __alloc_pages_noprof
 	plan_has $F 6.12 gather_next_batch fentry tlb_next_batch
 	plan_has $F 6.12 gather_batch_free fentry __tlb_batch_free_encoded_pages
-	# 6 batch pages a child (above), 8 children; the count is of every
-	# task, and the quiet guest adds a few at most
+	# 6 batch pages a child (above), 8 children. This count is of every
+	# task (lazytrace's own munmaps too, 134 in all once), so it has no
+	# upper bound; the comm-filtered batches above have one.
 	n=$($J $F/old.jsonl summary.events.gather_next_batch)
-	check "6.12: next batches counted, 6 a child ($n in 48..56)" \
-		eval '[ "$n" -ge 48 ] && [ "$n" -le 56 ]'
+	check "6.12: next batches counted, 6 a child at least ($n >= 48)" \
+		[ "$n" -ge 48 ]
 fi
 
 # ---------------- bookworm: 6.1, the oldest supported ----------------
