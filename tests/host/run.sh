@@ -118,25 +118,31 @@ else
 fi
 
 # ---- existing attachments: two lazytrace instances and a bpftrace on
-# the same tracepoint count the same allocations, exactly ----
-$LT --mode tracepoint --comm lt-munmap -j -o "$T/a.jsonl" 2>"$T/a.err" &
+# the same tracepoint count the same allocations, exactly. The workload
+# runs under a comm of its own: other jobs on a shared machine run
+# lt-munmap too, and their pages would count at one tracer and not yet
+# (or no longer) at another ----
+WC=ltm-$$
+WC=${WC:0:15}
+cp $W/lt-munmap "$T/$WC"
+$LT --mode tracepoint --comm $WC -j -o "$T/a.jsonl" 2>"$T/a.err" &
 pa=$!
-$LT --mode tracepoint --comm lt-munmap -j -o "$T/b.jsonl" 2>"$T/b.err" &
+$LT --mode tracepoint --comm $WC -j -o "$T/b.jsonl" 2>"$T/b.err" &
 pb=$!
-bpftrace -e 'tracepoint:kmem:mm_page_alloc /comm == "lt-munmap"/ { @n = count(); }
+bpftrace -e 'tracepoint:kmem:mm_page_alloc /comm == "'$WC'"/ { @n = count(); }
 	BEGIN { printf("READY\n"); }' >"$T/bt.out" 2>"$T/bt.err" &
 pt=$!
 if wait_for "$T/a.err" "tracing with" 20 && wait_for "$T/b.err" "tracing with" 20 &&
    wait_for "$T/bt.out" READY 60; then
-	$W/lt-munmap 8 512 >/dev/null
+	"$T/$WC" 8 512 >/dev/null
 	kill -INT $pa $pb $pt
 	wait $pa; ra=$?
 	wait $pb; rb=$?
 	wait $pt
-	na=$($J "$T/a.jsonl" hist:alloc_order:lt-munmap)
-	nb=$($J "$T/b.jsonl" hist:alloc_order:lt-munmap)
+	na=$($J "$T/a.jsonl" hist:alloc_order:$WC)
+	nb=$($J "$T/b.jsonl" hist:alloc_order:$WC)
 	nt=$(sed -n 's/^@n: //p' "$T/bt.out")
-	echo "lt-munmap allocations: lazytrace $na and $nb, bpftrace $nt"
+	echo "$WC (lt-munmap) allocations: lazytrace $na and $nb, bpftrace $nt"
 	check "two instances: both exit 0" eval '[ $ra -eq 0 ] && [ $rb -eq 0 ]' 
 	check "two instances: both count every written page (>= 4096)" \
 		eval '[ "$na" -ge 4096 ] && [ "$nb" -ge 4096 ]' 
