@@ -10,12 +10,7 @@
 echo "KERNEL $(uname -r) $(uname -m)"
 echo "BENCH reps=$REPS configs=$CONFIGS workloads=$WLS"
 
-# bpftrace is Debian's dynamic binary: its loader where PT_INTERP says,
-# its libraries through LD_LIBRARY_PATH.
-if [ -x /lt/bt/bpftrace ]; then
-	mkdir -p /lib64
-	ln -sf /lt/bt/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
-	export LD_LIBRARY_PATH=/lt/bt
+if use_bpftrace; then
 	echo "BPFTRACE $(/lt/bt/bpftrace --version 2>&1)"
 fi
 

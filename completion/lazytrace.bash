@@ -5,7 +5,7 @@ _lazytrace()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local opts="--pid --cgroup --comm --duration --json --output --stacks
 		--verbose --fail-on --mode --rules --list-probes --by-cgroup
-		--btf --kallsyms --uprobe-target --seed-v2 --metrics --metrics-top
+		--btf --kallsyms --tracefs --uprobe-target --seed-v2 --metrics --metrics-top
 		--rate-limit --dedup --syslog --ring-buffer --help --version --usage"
 	local kinds="any alloc_in_lazy flush_in_lazy unbalanced_disable
 		enable_while_paused open_at_user_return open_at_exit
@@ -54,6 +54,9 @@ _lazytrace()
 		return ;;
 	-c|--cgroup)
 		mapfile -t COMPREPLY < <(compgen -d -- "${cur:-/sys/fs/cgroup/}")
+		return ;;
+	--tracefs)
+		mapfile -t COMPREPLY < <(compgen -d -- "${cur:-/sys/kernel/}")
 		return ;;
 	-p|--pid)
 		mapfile -t COMPREPLY < <(compgen -W "$(ls /proc | grep '^[0-9]')" -- "$cur")

@@ -3,11 +3,13 @@
  * The command line: one argument a line of input, through cli_parse() in
  * its quiet mode (no exit, no output). This covers every value parser
  * behind the options: pid, --comm, -c, durations, the interval and count,
- * --stacks, --mode, --rules and --fail-on. Checks that an accepted
+ * --stacks, --mode, --rules, --fail-on, --ring-buffer, --metrics,
+ * --rate-limit and the paths (--tracefs too). Checks that an accepted
  * configuration is within every documented range and that a rejection
  * always says why.
  */
 #include <math.h>
+#include <unistd.h>
 #include "fuzz.h"
 #include "cli.h"
 #include "rules.h"
@@ -54,6 +56,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(c.rules >= -1 && c.rules < LT_RULES_MAX);
 	FUZZ_CHECK(!(c.fail_on & ~(kinds | LT_FAIL_ANY)));
 	FUZZ_CHECK(c.verbose >= 0);
+	/* --ring-buffer: unset, or a power of two of whole pages, 4..262144 */
+	FUZZ_CHECK(!c.ring_kib || (c.ring_kib >= 4 && c.ring_kib <= 262144 &&
+				   !(c.ring_kib & (c.ring_kib - 1)) &&
+				   c.ring_kib * 1024L % sysconf(_SC_PAGESIZE) == 0));
+	/* --metrics: a real port when on, nothing half-set when off */
+	FUZZ_CHECK(c.metrics_on ? c.metrics_port >= 1
+				: !c.metrics_port && !c.metrics_addr);
+	/* --rate-limit: off, or a finite positive rate up to 1e9/s */
+	FUZZ_CHECK(c.rate_limit == 0 || (isfinite(c.rate_limit) &&
+					 c.rate_limit > 0 &&
+					 c.rate_limit <= 1e9));
+	/* paths are the user's own words, and --tracefs is never "" */
+	FUZZ_CHECK(!c.tracefs_path || (c.tracefs_path[0] &&
+				       c.tracefs_path >= text &&
+				       c.tracefs_path <= text + size));
+	FUZZ_CHECK(!c.btf_path || (c.btf_path >= text &&
+				   c.btf_path <= text + size));
+	FUZZ_CHECK(!c.kallsyms_path || (c.kallsyms_path >= text &&
+					c.kallsyms_path <= text + size));
 	free(text);
 	return 0;
 }

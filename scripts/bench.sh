@@ -30,10 +30,8 @@ mkdir -p "$P/bt"
 cp $B/lazytrace $B/workloads/* tests/vm/guest-lib.sh bench/lazy.bt "$P"/
 cp bench/guest-bench.sh "$P"/test.sh
 # bpftrace with every library ldd names, and the dynamic loader.
-cp "$BT" "$P/bt/bpftrace"
-ldd "$BT" | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' |
-	while read -r lib; do cp -L "$lib" "$P/bt/"; done
-[ -f "$P/bt/ld-linux-x86-64.so.2" ] || { echo "bench: no dynamic loader found for $BT" >&2; exit 2; }
+scripts/pack-dyn.sh "$BT" "$P/bt" || exit 2
+[ "$(basename "$BT")" = bpftrace ] || mv "$P/bt/$(basename "$BT")" "$P/bt/bpftrace"
 
 configs="untraced default stacks nostacks kprobe tracepoint bpftrace"
 if [ $smoke = 1 ]; then

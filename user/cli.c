@@ -36,7 +36,7 @@ enum {
 	OPT_COMM = 0x100, OPT_STACKS, OPT_FAIL_ON, OPT_MODE, OPT_RULES,
 	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS, OPT_UPROBE, OPT_SEED_V2,
 	OPT_METRICS, OPT_RATE, OPT_DEDUP, OPT_SYSLOG,
-	OPT_RING, OPT_METRICS_TOP,
+	OPT_RING, OPT_METRICS_TOP, OPT_TRACEFS,
 };
 
 static const struct argp_option options[] = {
@@ -63,6 +63,9 @@ static const struct argp_option options[] = {
 	  "default 1024)", 0 },
 	{ "btf", OPT_BTF, "PATH", 0, "Kernel BTF (default /sys/kernel/btf/vmlinux)", 0 },
 	{ "kallsyms", OPT_KALLSYMS, "PATH", 0, "kallsyms file (default /proc/kallsyms)", 0 },
+	{ "tracefs", OPT_TRACEFS, "DIR", 0,
+	  "Mounted tracefs for the filter list and event formats (default"
+	  " /sys/kernel/tracing, then /sys/kernel/debug/tracing)", 0 },
 	{ "uprobe-target", OPT_UPROBE, "PATH", 0,
 	  "Trace a user-space model whose functions carry the kernel's names"
 	  " (docs/MODEL.md)", 0 },
@@ -265,6 +268,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_KALLSYMS:
 		cfg->kallsyms_path = arg;
+		break;
+	case OPT_TRACEFS:
+		if (!*arg)
+			return fail(st, "--tracefs needs a directory");
+		cfg->tracefs_path = arg;
 		break;
 	case OPT_UPROBE:
 		cfg->uprobe_target = arg;

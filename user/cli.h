@@ -29,6 +29,7 @@ struct lt_config {
 	const char *output;		/* -o, NULL = stdout */
 	const char *btf_path;		/* --btf, NULL = running kernel */
 	const char *kallsyms_path;	/* --kallsyms */
+	const char *tracefs_path;	/* --tracefs, NULL = the usual places */
 	const char *uprobe_target;	/* --uprobe-target: a user-space model */
 	bool seed_v2;			/* leave(state), the seed's v2 API */
 	bool metrics_on;		/* --metrics [ADDR:]PORT */

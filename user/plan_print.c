@@ -101,11 +101,18 @@ void plan_print(struct lt_session *s, FILE *out)
 	feature(out, "fentry", s->feat.fentry, s->feat.fentry_why);
 	feature(out, "kprobe", s->feat.kprobe, s->feat.kprobe_why);
 	feature(out, "raw_tp", s->feat.raw_tp, s->feat.raw_tp_why);
-	/* BPF links need no tracefs; only these two extras come from it. */
-	if (!s->filters && !s->cfg.uprobe_target)
-		fprintf(out, "tracefs: no available_filter_functions (not "
-			"mounted?):\n  notrace functions not excluded, GFP "
-			"names from BTF\n");
+	/* BPF links need no tracefs; only these two extras come from it,
+	 * so say where each came from (tests/host/run.sh "no tracefs"). */
+	if (!s->cfg.uprobe_target) {
+		if (!s->filters)
+			fprintf(out, "tracefs: no available_filter_functions "
+				"(not mounted or not readable):\n"
+				"  notrace functions not excluded\n");
+		fprintf(out, "GFP names: %s\n", s->gfp_from_format ?
+			"tracefs mm_page_alloc format" : s->gfp.n ?
+			"kernel BTF ___GFP_*_BIT (no tracefs format)" :
+			"none, hex only");
+	}
 	events(s, out);
 	state(s, out);
 	lost(s, out);

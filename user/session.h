@@ -3,6 +3,7 @@
 #ifndef LT_SESSION_H
 #define LT_SESSION_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "catalog.h"
 #include "cli.h"
@@ -30,6 +31,7 @@ struct lt_session {
 	struct lt_strset *filters;
 	struct btf *btf;
 	struct lt_gfp_table gfp;
+	bool gfp_from_format;		/* names from tracefs, not from BTF */
 	FILE *out;
 	int out_err;			/* errno of the first failed write */
 	unsigned long long cgroup_id;

@@ -5,6 +5,7 @@
  * what to do, and returns 2; nothing is attached yet, so nothing leaks.
  */
 #include <errno.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <signal.h>
@@ -52,6 +53,44 @@ static const char *const tracefs_dirs[] = {
 	"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
 };
 
+/* The tracefs directories to read, in order: --tracefs alone, or the
+ * usual two (a missing one is no error: BPF links need no tracefs). */
+static size_t tracefs_list(const struct lt_session *s, const char **dirs)
+{
+	if (s->cfg.tracefs_path) {
+		dirs[0] = s->cfg.tracefs_path;
+		return 1;
+	}
+	dirs[0] = tracefs_dirs[0];
+	dirs[1] = tracefs_dirs[1];
+	return 2;
+}
+
+/*
+ * A directory the user names must be a mounted tracefs: an empty mount
+ * point would silently cost the notrace list and the GFP names. statfs()
+ * follows the automount under /sys/kernel/debug/tracing (4.1+), so the
+ * magic is TRACEFS_MAGIC there too.
+ */
+static int check_tracefs(const struct lt_session *s)
+{
+	const char *dir = s->cfg.tracefs_path;
+	struct statfs fs;
+
+	if (!dir)
+		return 0;
+	if (statfs(dir, &fs)) {
+		lt_err("cannot open tracefs %s: %s", dir, strerror(errno));
+		return 2;
+	}
+	if (fs.f_type != TRACEFS_MAGIC) {
+		lt_err("%s is not a mounted tracefs: mount -t tracefs nodev %s",
+		       dir, dir);
+		return 2;
+	}
+	return 0;
+}
+
 /* An enumerator of any BTF enum, e.g. ___GFP_IO_BIT (6.10+). */
 static int btf_enum_value(const char *name, uint64_t *val, void *arg)
 {
@@ -78,20 +117,23 @@ static int btf_enum_value(const char *name, uint64_t *val, void *arg)
 /* gfp names from the format file; else from the BTF ___GFP_*_BIT enum. */
 static void load_gfp(struct lt_session *s)
 {
-	char path[128];
+	const char *dirs[2];
+	size_t n = tracefs_list(s, dirs);
+	char path[PATH_MAX];
 
-	for (size_t i = 0; i < sizeof(tracefs_dirs) / sizeof(*tracefs_dirs); i++) {
+	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		char *text;
 
 		snprintf(path, sizeof(path), "%s/events/kmem/mm_page_alloc/format",
-			 tracefs_dirs[i]);
+			 dirs[i]);
 		text = read_whole(path, &len);
 		if (!text)
 			continue;
 		if (!gfp_parse_format(text, btf_enum_value, s->btf, &s->gfp) &&
 		    s->gfp.n) {
 			free(text);
+			s->gfp_from_format = true;
 			return;
 		}
 		free(text);
@@ -171,9 +213,10 @@ static const char *kallsyms_path(const struct lt_session *s)
 /* For planning: only the catalog's functions (sym_subset.h). */
 static int load_symbols(struct lt_session *s)
 {
-	const char *ksp = kallsyms_path(s), *names[LT_CATALOG_SYMS];
+	const char *ksp = kallsyms_path(s), *names[LT_CATALOG_SYMS], *dirs[2];
 	size_t n = catalog_symbols(names, LT_CATALOG_SYMS);
-	char path[128];
+	size_t ndirs = tracefs_list(s, dirs);
+	char path[PATH_MAX];
 
 	s->ks = ksyms_load_naming(ksp, names, n);
 	if (!s->ks) {
@@ -185,9 +228,9 @@ static int load_symbols(struct lt_session *s)
 		       "kernel.kptr_restrict=0");
 		return 2;
 	}
-	for (size_t i = 0; !s->filters && i < 2; i++) {
+	for (size_t i = 0; !s->filters && i < ndirs; i++) {
 		snprintf(path, sizeof(path), "%s/available_filter_functions",
-			 tracefs_dirs[i]);
+			 dirs[i]);
 		s->filters = strset_load_naming(path, names, n);
 	}
 	return 0;
@@ -338,6 +381,8 @@ int setup_discover(struct lt_session *s)
 		rc = load_symbols(s);
 	if (!rc)
 		rc = check_filters(s);
+	if (!rc)
+		rc = check_tracefs(s);
 	if (rc)
 		return rc;
 	kinfo_read(&s->ki);

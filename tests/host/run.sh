@@ -56,6 +56,9 @@ check "list-probes: 6.18 predates counters" grep -q "lazy_mmu_state: absent" "$T
 check "list-probes: page_alloc via raw_tp" grep -qE "^page_alloc +raw_tp +kmem:mm_page_alloc" "$T/plan"
 check "list-probes: tlb_flush via raw_tp" grep -qE "^tlb_flush +raw_tp +tlb:tlb_flush" "$T/plan"
 check "list-probes: syscall_exit skipped" grep -q "skipped: no lazy-state source" "$T/plan"
+# the control for "no tracefs" below: here the names come from tracefs
+check "list-probes: GFP names from the tracefs format" \
+	grep -q "^GFP names: tracefs mm_page_alloc format" "$T/plan"
 check "list-probes: lines under 80 columns" [ "$(awk 'length > 79' "$T/plan" | wc -l)" -eq 0 ]
 check "list-probes: nothing attached" detached
 
@@ -115,25 +118,31 @@ else
 fi
 
 # ---- existing attachments: two lazytrace instances and a bpftrace on
-# the same tracepoint count the same allocations, exactly ----
-$LT --mode tracepoint --comm lt-munmap -j -o "$T/a.jsonl" 2>"$T/a.err" &
+# the same tracepoint count the same allocations, exactly. The workload
+# runs under a comm of its own: other jobs on a shared machine run
+# lt-munmap too, and their pages would count at one tracer and not yet
+# (or no longer) at another ----
+WC=ltm-$$
+WC=${WC:0:15}
+cp $W/lt-munmap "$T/$WC"
+$LT --mode tracepoint --comm $WC -j -o "$T/a.jsonl" 2>"$T/a.err" &
 pa=$!
-$LT --mode tracepoint --comm lt-munmap -j -o "$T/b.jsonl" 2>"$T/b.err" &
+$LT --mode tracepoint --comm $WC -j -o "$T/b.jsonl" 2>"$T/b.err" &
 pb=$!
-bpftrace -e 'tracepoint:kmem:mm_page_alloc /comm == "lt-munmap"/ { @n = count(); }
+bpftrace -e 'tracepoint:kmem:mm_page_alloc /comm == "'$WC'"/ { @n = count(); }
 	BEGIN { printf("READY\n"); }' >"$T/bt.out" 2>"$T/bt.err" &
 pt=$!
 if wait_for "$T/a.err" "tracing with" 20 && wait_for "$T/b.err" "tracing with" 20 &&
    wait_for "$T/bt.out" READY 60; then
-	$W/lt-munmap 8 512 >/dev/null
+	"$T/$WC" 8 512 >/dev/null
 	kill -INT $pa $pb $pt
 	wait $pa; ra=$?
 	wait $pb; rb=$?
 	wait $pt
-	na=$($J "$T/a.jsonl" hist:alloc_order:lt-munmap)
-	nb=$($J "$T/b.jsonl" hist:alloc_order:lt-munmap)
+	na=$($J "$T/a.jsonl" hist:alloc_order:$WC)
+	nb=$($J "$T/b.jsonl" hist:alloc_order:$WC)
 	nt=$(sed -n 's/^@n: //p' "$T/bt.out")
-	echo "lt-munmap allocations: lazytrace $na and $nb, bpftrace $nt"
+	echo "$WC (lt-munmap) allocations: lazytrace $na and $nb, bpftrace $nt"
 	check "two instances: both exit 0" eval '[ $ra -eq 0 ] && [ $rb -eq 0 ]' 
 	check "two instances: both count every written page (>= 4096)" \
 		eval '[ "$na" -ge 4096 ] && [ "$nb" -ge 4096 ]' 
@@ -163,10 +172,16 @@ done <tests/host/bad_input.tsv
 check "bad input: the table has at least 10 cases ($nbad)" [ $nbad -ge 10 ]
 
 # ---- tracefs not mounted: not needed (BPF links do not go through it),
-# so lazytrace says what it loses and still traces ----
+# so lazytrace says what it loses and still traces; naming the unmounted
+# directory with --tracefs is bad input. The unmount happens in a private
+# mount namespace, and the test first proves it happened there.
 unshare -m sh -c "umount /sys/kernel/tracing 2>/dev/null
 	umount /sys/kernel/debug/tracing 2>/dev/null
+	awk '\$3 == \"tracefs\"' /proc/self/mounts >$T/notrace.mounts
+	mountpoint -q /sys/kernel/tracing; echo \$? >$T/notrace.mp
 	$LT --list-probes >$T/notrace.plan 2>&1; echo \$? >$T/notrace.rc
+	$LT --tracefs /sys/kernel/tracing -d 1 >$T/notrace.bad 2>&1
+	echo \$? >$T/notrace.badrc
 	$LT --mode tracepoint --comm lt-munmap -d 600 -j -o $T/notrace.jsonl \
 		2>$T/notrace.err &
 	echo \$! >$T/notrace.pid; wait" &
@@ -175,9 +190,21 @@ if wait_for "$T/notrace.err" "tracing with" 20; then
 	$W/lt-munmap 4 512 >/dev/null
 	kill -INT "$(cat "$T/notrace.pid")"
 	wait $sh_pid
+	check "no tracefs: the namespace has no tracefs mount left" \
+		[ ! -s "$T/notrace.mounts" ]
+	check "no tracefs: /sys/kernel/tracing is no mount point there" \
+		[ "$(cat "$T/notrace.mp")" != 0 ]
 	check "no tracefs: list-probes exits 0" [ "$(cat "$T/notrace.rc")" = 0 ]
-	check "no tracefs: list-probes says so" \
+	check "no tracefs: list-probes says the filter list is missing" \
 		grep -q "^tracefs: no available_filter_functions" "$T/notrace.plan"
+	# with tracefs the same line says "tracefs mm_page_alloc format"
+	check "no tracefs: GFP names come from BTF instead" \
+		grep -q "^GFP names: kernel BTF" "$T/notrace.plan"
+	check "no tracefs: --tracefs on the bare mount point exits 2" \
+		[ "$(cat "$T/notrace.badrc")" = 2 ]
+	check "no tracefs: and says so in one line" eval \
+		'[ "$(wc -l <"$T/notrace.bad")" -eq 1 ] &&
+		 grep -q "is not a mounted tracefs: mount -t tracefs" "$T/notrace.bad"'
 	check "no tracefs: tracepoint mode still counts allocations (>= 2048)" \
 		[ "$($J "$T/notrace.jsonl" hist:alloc_order:lt-munmap)" -ge 2048 ]
 	check "no tracefs: detached" detached

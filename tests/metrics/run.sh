@@ -11,6 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
 LT=${LT_DYN:-build/dyn/lazytrace}	# tests/sanitize/run.sh: the ASan build
+LTS=${LT_BIN:-build/lazytrace}	# the static build (its ASan twin there too)
 W=build/workloads
 M=build/model/lt-model-pre7
 J=tests/lib/jsonl.py
@@ -58,7 +59,7 @@ caps_zero() {	# every thread: no capability left, no_new_privs set
 }
 
 # ---- the static build has no server and says so, attaching nothing ----
-build/lazytrace --mode tracepoint --metrics 9 -d 1 >"$T/static.out" \
+$LTS --mode tracepoint --metrics 9 -d 1 >"$T/static.out" \
 	2>"$T/static.err"
 rc=$?
 cat "$T/static.err"
@@ -357,7 +358,7 @@ check "--fail-on any, roberts-fix (no finding): exit 0" [ $? -eq 0 ]
 # ---- --rate-limit: printing is capped, counting is not ----
 # (the static build, the one the VM tests run: it drops capabilities too)
 M7=build/model/lt-model-v7
-build/lazytrace --uprobe-target $M7 --rules 7.0 --comm lt-model-v7 \
+$LTS --uprobe-target $M7 --rules 7.0 --comm lt-model-v7 \
 	--rate-limit 5/s -j -o "$T/rl.jsonl" 2>"$T/rl.err" &
 RL=$!
 PIDS+=($RL)

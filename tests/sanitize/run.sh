@@ -18,6 +18,24 @@ export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_pa
 export LSAN_OPTIONS="report_objects=1"
 
 fail=0
+# Every binary run below must really be instrumented: a plain build in
+# $B would pass every test here and check nothing.
+echo "== instrumented: ASan and UBSan symbols in every binary"
+n=0
+for f in "$B"/lazytrace "$B"/dyn/lazytrace "$B"/unit/test_*; do
+	n=$((n + 1))
+	# a variable, not a pipe: grep -q would SIGPIPE readelf (pipefail)
+	syms=$([ -x "$f" ] && readelf -Ws "$f" 2>/dev/null)
+	if grep -q ' __asan_init$' <<<"$syms" &&
+	   grep -q ' __asan_report_load' <<<"$syms" &&
+	   grep -q ' __ubsan_handle_' <<<"$syms"; then
+		echo "ok   - $f is instrumented"
+	else
+		echo "not ok - $f: missing, or not instrumented (make asan)"
+		fail=1
+	fi
+done
+[ $n -gt 2 ] || { echo "not ok - no unit tests in $B/unit (make asan)"; fail=1; }
 echo "== unit tests ($B)"
 LT_FIXTURES=tests/fixtures LT_BUILD=$B tests/unit/run.sh "$B"/unit/test_* ||
 	fail=1
@@ -25,8 +43,8 @@ echo "== host live tests (LT_BIN=$B/lazytrace)"
 LT_BIN=$B/lazytrace tests/host/run.sh || fail=1
 echo "== uprobe model tests (LT_BIN=$B/lazytrace)"
 LT_BIN=$B/lazytrace tests/model/run.sh || fail=1
-echo "== metrics tests (LT_DYN=$B/dyn/lazytrace): the HTTP server too"
-LT_DYN=$B/dyn/lazytrace tests/metrics/run.sh || fail=1
+echo "== metrics tests (LT_DYN=$B/dyn/lazytrace, LT_BIN=$B/lazytrace): the HTTP server too"
+LT_DYN=$B/dyn/lazytrace LT_BIN=$B/lazytrace tests/metrics/run.sh || fail=1
 
 reports=$(find "$LOGS" -type f | wc -l)
 for f in "$LOGS"/*; do

@@ -23,6 +23,7 @@ static void defaults(void **state)
 	assert_int_equal(c.rules, -1);
 	assert_int_equal(c.mode, LT_MODE_AUTO);
 	assert_false(c.json);
+	assert_null(c.tracefs_path);	/* the usual two places */
 	assert_true(c.duration == 0 && c.interval == 0 && c.count == 0);
 }
 
@@ -35,7 +36,8 @@ static void all_options(void **state)
 			       "--stacks", "4", "-v", "-v", "--fail-on",
 			       "alloc_in_lazy,open_at_exit", "--mode", "kprobe",
 			       "--rules", "pre-7.0", "--by-cgroup", "-o", "out",
-			       "--btf", "/tmp/btf", "5", "3"), 0);
+			       "--btf", "/tmp/btf", "--tracefs", "/mnt/tr",
+			       "5", "3"), 0);
 	assert_int_equal(c.pid, 42);
 	assert_string_equal(c.cgroup_path, "/sys/fs/cgroup/x");
 	assert_string_equal(c.comm, "postgres");
@@ -51,6 +53,7 @@ static void all_options(void **state)
 	assert_true(c.by_cgroup);
 	assert_string_equal(c.output, "out");
 	assert_string_equal(c.btf_path, "/tmp/btf");
+	assert_string_equal(c.tracefs_path, "/mnt/tr");
 	assert_true(c.interval == 5);
 	assert_int_equal(c.count, 3);
 }
@@ -109,6 +112,7 @@ static void rejects(void **state)
 		/* a 32-byte copy once cut the junk off and accepted this */
 		{ "--rate-limit", "00000000000000000000000000005/sjunk",
 		  "invalid --rate-limit" },
+		{ "--tracefs", "", "--tracefs needs a directory" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

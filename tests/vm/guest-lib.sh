@@ -37,3 +37,13 @@ stop_lt() {
 	emit_file $1.jsonl /tmp/$1.jsonl
 	emit_file $1.err /tmp/$1.err
 }
+
+# use_bpftrace: Debian's dynamic bpftrace, packed by scripts/pack-dyn.sh
+# into /lt/bt: its loader where PT_INTERP says, its libraries through
+# LD_LIBRARY_PATH. False when the payload carries none.
+use_bpftrace() {
+	[ -x /lt/bt/bpftrace ] || return 1
+	mkdir -p /lib64
+	ln -sf /lt/bt/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
+	export LD_LIBRARY_PATH=/lt/bt
+}

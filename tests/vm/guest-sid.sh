@@ -4,6 +4,17 @@
 . /lt/guest-lib.sh
 echo "KERNEL $(uname -r) $(uname -m)"
 
+# Debian's bpftrace on the function lazytrace's fentry counts: started
+# first, since its attach takes about a minute under TCG; it runs through
+# the exit storm beside the tracers below (amd64 payload only).
+BT=
+if use_bpftrace; then
+	/lt/bt/bpftrace -e 'kfunc:tlb_next_batch /comm == "lt-exitstorm"/
+		{ @nb = count(); } BEGIN { printf("READY\n"); }' \
+		>/tmp/bpftrace.out 2>&1 &
+	BT=$!
+fi
+
 $LT --list-probes -v >/tmp/plan 2>&1
 echo "EXIT plan $?"
 emit_file plan /tmp/plan
@@ -20,11 +31,20 @@ start_lt kprobe --mode kprobe --comm lt-exitstorm || exit 1
 # its drop counter must account for every finding it could not stream.
 start_lt drop --mode fentry --comm lt-exitstorm --ring-buffer 4 || exit 1
 kill -STOP $PID_drop
+if [ -n "$BT" ]; then
+	wait_line /tmp/bpftrace.out READY 300 || exit 1
+fi
 /lt/lt-exitstorm 24 3000
 kill -CONT $PID_drop
 stop_lt fentry
 stop_lt kprobe
 stop_lt drop
+if [ -n "$BT" ]; then
+	kill -INT $BT
+	wait $BT
+	echo "EXIT bpftrace $?"
+	emit_file bpftrace.out /tmp/bpftrace.out
+fi
 kill -INT $NB
 wait $NB
 emit_file nbcount /tmp/nb.out
@@ -56,27 +76,58 @@ echo "EXIT text $?"
 emit_file text.out /tmp/text.out
 # SIGKILL mid-trace: the kernel must drop every program and link with the
 # last fd. bpftool is Debian's, with its libraries (tests/vm/run.sh).
-if [ -x /lt/bpftool ]; then
-	ours() { bpftool prog show | grep -cE 'name (fe|kp|tp)_'; }
-	$LT --comm lt-exitstorm 2>/tmp/kill.err >/dev/null &
-	K=$!
-	wait_line /tmp/kill.err "tracing with" 120 || exit 1
-	bpftool prog show >/tmp/kill.progs.before 2>&1
-	bpftool link show >/tmp/kill.links.before 2>&1
-	kill -9 $K
-	wait $K
-	echo "EXIT kill $?"
-	n=0	# programs go after an RCU grace period: wait, with a deadline
-	while [ "$(ours)" -gt 0 ] && [ $n -lt 200 ]; do
+# kill_run NAME: lazytrace ($PID_NAME) is attached; record bpftool's view
+# and the kernel's kprobes, SIGKILL it, wait until its programs are gone
+# (an RCU grace period, with a deadline), record them again.
+kill_run() {
+	eval "p=\$PID_$1"
+	bpftool prog show >/tmp/$1.progs.before 2>&1
+	bpftool link show >/tmp/$1.links.before 2>&1
+	bpftool perf show >/tmp/$1.perf.before 2>&1
+	cat /sys/kernel/debug/kprobes/list >/tmp/$1.kprobes.before 2>&1
+	kill -9 $p
+	wait $p
+	echo "EXIT $1 $?"
+	n=0
+	while [ "$(bpftool prog show | grep -cE 'name (fe|kp|tp)_')" -gt 0 ] &&
+	      [ $n -lt 200 ]; do
 		n=$((n + 1))
 		sleep 0.05
 	done
-	bpftool prog show >/tmp/kill.progs.after 2>&1
-	bpftool link show >/tmp/kill.links.after 2>&1
-	cat /sys/kernel/tracing/kprobe_events >/tmp/kill.kprobe_events
-	for f in progs.before links.before progs.after links.after \
+	bpftool prog show >/tmp/$1.progs.after 2>&1
+	bpftool link show >/tmp/$1.links.after 2>&1
+	bpftool perf show >/tmp/$1.perf.after 2>&1
+	cat /sys/kernel/debug/kprobes/list >/tmp/$1.kprobes.after 2>&1
+	cat /sys/kernel/tracing/kprobe_events >/tmp/$1.kprobe_events
+	for f in progs.before links.before perf.before kprobes.before \
+		 progs.after links.after perf.after kprobes.after \
 		 kprobe_events; do
-		emit_file kill.$f /tmp/kill.$f
+		emit_file $1.$f /tmp/$1.$f
 	done
+}
+if [ -x /lt/bpftool ]; then
+	cat /sys/kernel/debug/kprobes/list >/tmp/kprobes.base 2>&1
+	emit_file kprobes.base /tmp/kprobes.base
+	# the default plan (fentry), idle
+	$LT --comm lt-exitstorm 2>/tmp/kill.err >/dev/null &
+	PID_kill=$!
+	wait_line /tmp/kill.err "tracing with" 120 || exit 1
+	kill_run kill
+	# kprobe mode (perf-event kprobes) in the middle of an exit storm:
+	# killed once its findings are being written, the workload running
+	$LT --mode kprobe --comm lt-exitstorm -j -o /tmp/killk.jsonl \
+		2>/tmp/killk.err &
+	PID_killk=$!
+	wait_line /tmp/killk.err "tracing with" 120 || exit 1
+	/lt/lt-exitstorm 100000 3000 >/dev/null &
+	W=$!
+	wait_line /tmp/killk.jsonl '"type":"finding"' 300 || exit 1
+	kill -0 $W && echo "workload running at the kill" >/tmp/killk.wl
+	kill_run killk
+	kill -0 $W && echo "workload running after the kill" >>/tmp/killk.wl
+	kill -9 $W
+	wait $W
+	grep -c '"type":"finding"' /tmp/killk.jsonl >>/tmp/killk.wl
+	emit_file killk.wl /tmp/killk.wl
 fi
 exit 0

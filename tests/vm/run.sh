@@ -11,23 +11,25 @@ T=${LT_VM_OUT:-$B/vm}
 rm -rf "$T"
 mkdir -p "$T"
 
-payload() {	# payload DIR GUEST_SCRIPT BUILD_DIR ARCH
+payload() {	# payload DIR GUEST_SCRIPT BUILD_DIR ARCH [bpftrace]
 	mkdir -p "$1"
 	cp "$3"/lazytrace "$3"/nbcount "$3"/workloads/* tests/vm/guest-lib.sh "$1"/
 	cp "$2" "$1"/test.sh
 	[ "$4" = amd64 ] && bpftool_payload "$1"
+	if [ "${5:-}" = bpftrace ]; then
+		# install-deps installs it: a missing one fails, never skips
+		scripts/pack-dyn.sh /usr/bin/bpftrace "$1"/bt ||
+			not_ok "$1: cannot pack /usr/bin/bpftrace (scripts/install-deps.sh)"
+	fi
+	return 0
 }
 
 # Debian's own bpftool, dynamic, with the libraries ldd names and their
 # loader in /lt/bpftool.d; /lt/bpftool runs it through that loader.
 bpftool_payload() {
-	local d=$1/bpftool.d bt lib
+	local bt
 	bt=$(command -v bpftool) || return 0
-	mkdir -p "$d"
-	cp "$bt" "$d"/bpftool
-	for lib in $(ldd "$bt" | grep -oE '/[^ ]+'); do
-		cp -L "$lib" "$d"/
-	done
+	scripts/pack-dyn.sh "$bt" "$1"/bpftool.d || return 0
 	cat >"$1"/bpftool <<-'EOF'
 	#!/bin/sh
 	exec /lt/bpftool.d/ld-linux-x86-64.so.2 --library-path /lt/bpftool.d \
@@ -36,17 +38,29 @@ bpftool_payload() {
 	chmod +x "$1"/bpftool
 }
 
+# LT_VM_ONLY="sid-amd64 trixie ...": boot only these (a quicker rerun of
+# one kernel); every other one is a loud skip, never a silent pass.
+wanted() {
+	[ -z "${LT_VM_ONLY:-}" ] && return 0
+	case " $LT_VM_ONLY " in *" $1 "*) return 0 ;; esac
+	skip "$1: not in LT_VM_ONLY=\"$LT_VM_ONLY\""
+	return 1
+}
+
 exit_of() { awk -v n="$2" '$1 == n { print $2 }' "$1/exits"; }
 
-boot() {	# boot SUITE GUEST_SCRIPT [ARCH] -> $T/SUITE[-ARCH]/{log,files/}
-	local arch=${3:-amd64} d=$T/$1 b=$B
+# boot SUITE GUEST_SCRIPT [ARCH [bpftrace]] -> $T/SUITE[-ARCH]/{log,files/}
+boot() {
+	local arch=${3:-amd64} d=$T/$1 b=$B mem=1024
 	if [ "$arch" != amd64 ]; then
 		d=$T/$1-$arch
 		b=$B/$arch
 	fi
-	payload "$d/payload" "$2" "$b" "$arch"
+	# bpftrace's ~200 MB of libraries unpack into the initramfs
+	[ "${4:-}" = bpftrace ] && mem=3072
+	payload "$d/payload" "$2" "$b" "$arch" "${4:-}"
 	if ! scripts/vm-run.sh --suite "$1" --arch "$arch" --payload "$d/payload" \
-		--log "$d/log" --timeout 900; then
+		--log "$d/log" --timeout 1200 --mem $mem; then
 		not_ok "$1 $arch: VM run failed (see $d/log)"
 		tail -30 "$d/log"
 		return 1
@@ -152,24 +166,73 @@ check_drop() {
 		[ "$($J $F/drop.jsonl count:alloc_in_lazy)" = "$str" ]
 }
 
-# SIGKILL mid-trace (guest-sid.sh): bpftool's view before and after.
+# SIGKILL mid-trace (guest-sid.sh kill_run): bpftool's view before and
+# after. check_kill FILES LABEL NAME
 check_kill() {
-	local F=$1 L=$2 ids id linked=0 left=0
-	ids=$(sed -nE 's/^([0-9]+): .* name (fe|kp|tp)_.*/\1/p' $F/kill.progs.before)
+	local F=$1 L=$2 k=$3 ids id linked=0 left=0
+	ids=$(sed -nE 's/^([0-9]+): .* name (fe|kp|tp)_.*/\1/p' $F/$k.progs.before)
 	for id in $ids; do
-		grep -qE "prog $id( |$)" $F/kill.links.before && linked=$((linked + 1))
-		grep -qE "prog $id( |$)" $F/kill.links.after && left=$((left + 1))
+		grep -qE "prog $id( |$)" $F/$k.links.before && linked=$((linked + 1))
+		grep -qE "prog $id( |$)" $F/$k.links.after && left=$((left + 1))
 	done
 	echo "$L SIGKILL: $(echo $ids | wc -w) programs, $linked linked before;" \
-		"$(grep -cE 'name (fe|kp|tp)_' $F/kill.progs.after) programs," \
+		"$(grep -cE 'name (fe|kp|tp)_' $F/$k.progs.after) programs," \
 		"$left links after"
-	check "$L SIGKILL: lazytrace was killed (137)" [ "$(exit_of $F kill)" = 137 ]
+	check "$L SIGKILL: lazytrace was killed (137)" [ "$(exit_of $F $k)" = 137 ]
 	check "$L SIGKILL: programs were loaded before" [ -n "$ids" ]
 	check "$L SIGKILL: and linked before (bpftool link show)" [ $linked -gt 0 ]
 	check "$L SIGKILL: no lazytrace program left (bpftool prog show)" \
-		[ "$(grep -cE 'name (fe|kp|tp)_' $F/kill.progs.after)" -eq 0 ]
+		[ "$(grep -cE 'name (fe|kp|tp)_' $F/$k.progs.after)" -eq 0 ]
 	check "$L SIGKILL: no link left (bpftool link show)" [ $left -eq 0 ]
-	check "$L SIGKILL: no kprobe_events left" [ ! -s $F/kill.kprobe_events ]
+	check "$L SIGKILL: no kprobe_events left" [ ! -s $F/$k.kprobe_events ]
+	check "$L SIGKILL: no kprobe left (debugfs kprobes/list as before)" \
+		cmp -s $F/kprobes.base $F/$k.kprobes.after
+	check "$L SIGKILL: no perf event program left (bpftool perf show)" \
+		[ "$(grep -c . $F/$k.perf.after)" -eq 0 ]
+}
+
+# The kprobe-mode kill, in the middle of an exit storm: its kprobes are
+# perf events, which must go with the process as well.
+check_kill_kprobe() {
+	local F=$1 L="$2 kprobe mode" pb kb nf
+	check_kill $F "$L" killk
+	pb=$(grep -c kprobe $F/killk.perf.before)
+	kb=$(grep -c . $F/killk.kprobes.before)
+	nf=$(tail -1 $F/killk.wl)
+	echo "$L SIGKILL: $pb kprobe perf events, $kb kernel kprobes before;" \
+		"$nf findings written"
+	check "$L SIGKILL: the workload ran through the kill" eval \
+		'grep -q "running at the kill" $F/killk.wl &&
+		 grep -q "running after the kill" $F/killk.wl'
+	check "$L SIGKILL: findings were being written" [ "${nf:-0}" -gt 0 ]
+	check "$L SIGKILL: kprobe perf events before (bpftool perf show)" \
+		[ "$pb" -gt 0 ]
+	check "$L SIGKILL: kernel kprobes registered before (kprobes/list)" \
+		[ "$kb" -gt "$(grep -c . $F/kprobes.base)" ]
+}
+
+# bpftrace (kfunc, i.e. fentry) on tlb_next_batch through the same storm
+# as lazytrace's fentry and kprobe runs: both keep working. Each
+# tlb_next_batch call allocates at most one batch page, and lazytrace's
+# own fentry counts every call by every task while it is attached.
+check_bpftrace() {
+	local F=$1 L=$2 bt fe_nb nb calls
+	bt=$(sed -n 's/^@nb: //p' $F/bpftrace.out)
+	fe_nb=$($J $F/fentry.jsonl groupstack:alloc_in_lazy:tlb_next_batch)
+	calls=$($J $F/fentry.jsonl summary.events.gather_next_batch)
+	nb=$(sed -n 's/^nbcount: allocs=//p' $F/nbcount)
+	echo "$L bpftrace: $bt tlb_next_batch calls by lt-exitstorm;" \
+		"lazytrace $fe_nb allocations there, $calls calls in all;" \
+		"nbcount $nb"
+	check "$L bpftrace ran beside lazytrace and exits 0" \
+		[ "$(exit_of $F bpftrace)" = 0 ]
+	check "$L bpftrace counted tlb_next_batch" [ "${bt:-0}" -gt 0 ]
+	check "$L bpftrace saw every call lazytrace found allocating ($bt >= $fe_nb)" \
+		eval '[ -n "$fe_nb" ] && [ "${bt:-0}" -ge "$fe_nb" ]'
+	check "$L lazytrace counted every call bpftrace saw ($calls >= $bt)" \
+		eval '[ -n "$bt" ] && [ "${calls:-0}" -ge "$bt" ]'
+	check "$L with bpftrace attached: still equal to nbcount ($fe_nb = $nb)" \
+		eval '[ -n "$nb" ] && [ "$fe_nb" = "$nb" ]'
 }
 
 plan_has() {	# plan_has FILES LABEL EVENT METHOD SYMBOL: one plan row
@@ -179,7 +242,7 @@ plan_has() {	# plan_has FILES LABEL EVENT METHOD SYMBOL: one plan row
 # Pre-7.0 kernels (guest-old.sh): no lazy state; say so, and still count
 # what the exit storm did (8 tasks x 3000 written pages each).
 check_old() {
-	local F=$1 L=$2 ver=$3
+	local F=$1 L=$2 ver=$3 n
 	echo "--- $L: $(cat $F/kernel)"; cat $F/plan
 	check "$L boots $ver" grep -q "^$ver\." $F/kernel
 	check "$L list-probes exits 0" [ "$(exit_of $F plan)" = 0 ]
@@ -198,26 +261,39 @@ check_old() {
 		[ "$($J $F/old.jsonl summary.state_source)" = none ]
 	echo "$L: lt-exitstorm allocations $($J $F/old.jsonl hist:alloc_order:lt-exitstorm)," \
 		"batches of 257+ pages $($J $F/old.jsonl hge:batch_pages:257)"
-	check "$L: every written page counted (>= 24000 allocations)" \
-		[ "$($J $F/old.jsonl hist:alloc_order:lt-exitstorm)" -ge 24000 ]
-	# 3000 pages fill at least 5 batches of 510 after the 8-page local one
-	check "$L: full batches counted (>= 40 of 257-512 pages)" \
-		[ "$($J $F/old.jsonl hge:batch_pages:257)" -ge 40 ]
+	n=$($J $F/old.jsonl hist:alloc_order:lt-exitstorm)
+	# Each child: 3000 data pages plus its page tables (~10), batch pages
+	# (6) and what its fork costs (stack, pgd, slabs): measured 32 a
+	# child on 6.1 and 6.12, bounded at 100, so a double count (48000)
+	# fails as well as a lost one.
+	check "$L: every written page counted, once ($n in 24000..24800)" \
+		eval '[ "$n" -ge 24000 ] && [ "$n" -le 24800 ]'
+	# A child's exit frees its ~3000 pages in the 8-page local batch and
+	# batch pages of 510: 5 full and a last one of 442+ pages, so exactly
+	# 6 of 257+ each (sid's 24 children give 144). The parent's exit and
+	# the shell torn down at exec are far smaller, but allow one each.
+	n=$($J $F/old.jsonl hge:batch_pages:257)
+	check "$L: batches of 257+ pages, 6 a child ($n in 48..50)" \
+		eval '[ "$n" -ge 48 ] && [ "$n" -le 50 ]'
 	check "$L: gathers counted" [ "$($J $F/old.jsonl hist:gather_batches)" -gt 0 ]
 	check "$L: no findings claimed" [ "$($J $F/old.jsonl total)" = 0 ]
 	check "$L: nothing dropped" [ "$($J $F/old.jsonl summary.dropped)" = 0 ]
 }
 
 # ---------------- sid: 7.x with task counters ----------------
-if boot sid tests/vm/guest-sid.sh; then
+if wanted sid-amd64 && boot sid tests/vm/guest-sid.sh amd64 bpftrace; then
 	check_7x $T/sid/files "sid amd64" x86_64
-	check_kill $T/sid/files "sid amd64"
+	check_bpftrace $T/sid/files "sid amd64"
+	check_kill $T/sid/files "sid amd64" kill
+	check_kill_kprobe $T/sid/files "sid amd64"
 fi
 
 # ---------------- sid arm64: the same 7.x assertions ----------------
 # install-deps installs qemu-system-arm: a missing one is a failure here,
 # never a skip (vm-run.sh alone would exit 77).
-if ! command -v qemu-system-aarch64 >/dev/null; then
+if ! wanted sid-arm64; then
+	:
+elif ! command -v qemu-system-aarch64 >/dev/null; then
 	not_ok "sid arm64: qemu-system-aarch64 not installed (scripts/install-deps.sh: qemu-system-arm)"
 elif [ ! -x $B/arm64/lazytrace ] || [ ! -x $B/arm64/nbcount ]; then
 	not_ok "sid arm64: no arm64 build in $B/arm64 (make ARCH=arm64)"
@@ -233,20 +309,24 @@ elif boot sid tests/vm/guest-sid.sh arm64; then
 fi
 
 # ---------------- trixie: 6.12 without counters ----------------
-if boot trixie tests/vm/guest-old.sh; then
+if wanted trixie && boot trixie tests/vm/guest-old.sh; then
 	F=$T/trixie/files
 	check_old $F "6.12" 6.12
 	plan_has $F 6.12 page_alloc fentry __alloc_pages_noprof
 	plan_has $F 6.12 gather_next_batch fentry tlb_next_batch
 	plan_has $F 6.12 gather_batch_free fentry __tlb_batch_free_encoded_pages
-	check "6.12: next batches counted" \
-		[ "$($J $F/old.jsonl summary.events.gather_next_batch)" -gt 0 ]
+	# 6 batch pages a child (above), 8 children. This count is of every
+	# task (lazytrace's own munmaps too, 134 in all once), so it has no
+	# upper bound; the comm-filtered batches above have one.
+	n=$($J $F/old.jsonl summary.events.gather_next_batch)
+	check "6.12: next batches counted, 6 a child at least ($n >= 48)" \
+		[ "$n" -ge 48 ]
 fi
 
 # ---------------- bookworm: 6.1, the oldest supported ----------------
 # 6.1 predates memory allocation profiling (__alloc_pages, no _noprof)
 # and encoded batch pages (6.3), and inlines tlb_next_batch.
-if boot bookworm tests/vm/guest-old.sh; then
+if wanted bookworm && boot bookworm tests/vm/guest-old.sh; then
 	F=$T/bookworm/files
 	check_old $F "6.1" 6.1
 	plan_has $F 6.1 page_alloc fentry __alloc_pages
