@@ -53,7 +53,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test
 
 .PHONY: all arm64 deps demo test unit-test host-test vm-test clean workloads vmlinux
 .PHONY: install metrics-test install-test report-test
-.PHONY: bench bench-smoke
+.PHONY: bench bench-smoke bench-loader
 .PHONY: fuzz fuzz-smoke fuzz-long asan asan-test
 
 all: $(OUT)/lazytrace
@@ -224,6 +224,15 @@ bench: all workloads models
 
 bench-smoke: all workloads models
 	scripts/bench.sh --smoke
+
+# The loader's instructions per streamed finding (docs/PERFORMANCE.md):
+# callgrind counts instructions, so the figure does not depend on load.
+$(OUT)/bench/finding_cost: bench/finding_cost.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS)
+
+bench-loader: $(OUT)/bench/finding_cost
+	bench/finding_cost.sh $<
 
 deps:
 	scripts/install-deps.sh
