@@ -116,4 +116,19 @@ while [ $r -le $REPS ]; do
 	done
 	r=$((r + 1))
 done
+# Where the time goes: each workload once more under the default plan with
+# the kernel's per-program accounting on (it adds two clock reads a run,
+# so never during the timed rounds above).
+if [ "${PROGSTATS:-0}" = 1 ]; then
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled
+	for w in $WLS; do
+		eval "cmd=\$W_$w"
+		start default || { fail=1; continue; }
+		/lt/lt-timeit $cmd >/tmp/w.out 2>/tmp/w.err || fail=1
+		kill -INT $TP
+		wait $TP || fail=1
+		echo "PROGSTATS wl=$w $(grep '"type":"summary"' /tmp/t.out)"
+	done
+	echo 0 >/proc/sys/kernel/bpf_stats_enabled
+fi
 exit $fail

@@ -36,6 +36,14 @@ def parse(log):
             meta["bpftrace"] = rest
         elif tag == "BENCH":
             meta["bench"] = rest
+        if tag == "PROGSTATS":
+            wl = rest.split(" ", 1)[0].partition("=")[2]
+            try:
+                j = json.loads(rest[rest.index("{"):])
+                meta.setdefault("progs", {})[wl] = j.get("program_costs", [])
+            except ValueError:
+                bad.append(line[:60] + " (no JSON summary)")
+            continue
         if tag not in ("RESULT", "WLFIND", "SESSION", "SUMMARY", "BTCOUNT"):
             continue
         head = rest.split(" {", 1)[0]
@@ -140,6 +148,25 @@ def main():
                 " | peak RSS MB | attach s | tracer CPU s |\n"
                 "|---|---|---|---|---|---|---|---|---|\n")
         f.write("\n".join(trows) + "\n")
+        if meta.get("progs"):
+            f.write("\nWhere the time goes: the kernel's run time of each"
+                    " program (kernel.bpf_stats_enabled), one more run of each"
+                    " workload under the default plan\n\n"
+                    "| workload | program | runs | us/run | total ms |"
+                    " default's overhead ms |\n|---|---|---|---|---|---|\n")
+            for wl, progs in meta["progs"].items():
+                base = med([int(r["ns"]) for r in res.get((wl, "untraced"), [])])
+                dflt = med([int(r["ns"]) for r in res.get((wl, "default"), [])])
+                over = "-" if base is None or dflt is None else "%.0f" % ((dflt - base) / 1e6)
+                progs = sorted(progs, key=lambda p: -p["run_ns"])
+                for p in progs:
+                    f.write("| %s | %s | %d | %.1f | %.1f | %s |\n" % (
+                        wl, p["program"], p["runs"], p["run_ns"] / p["runs"] / 1e3,
+                        p["run_ns"] / 1e6, over))
+                f.write("| %s | all | %d | - | %.1f | %s |\n" % (
+                    wl, sum(p["runs"] for p in progs),
+                    sum(p["run_ns"] for p in progs) / 1e6, over))
+            data["program_costs"] = meta["progs"]
         if bad:
             f.write("\nFailed runs:\n" + "".join("- %s\n" % b for b in bad))
     if len(sys.argv) > 3:

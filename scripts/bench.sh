@@ -8,7 +8,8 @@
 # --smoke: one round of tiny workloads, configurations untraced, default
 # and bpftrace, one small storm; checks only that both run and give
 # well-formed tables (exact counts included), never the times.
-# Env: LT_BENCH_REPS, LT_BENCH_CONFIGS, LT_BENCH_WLS override the defaults.
+# Env: LT_BENCH_REPS, LT_BENCH_CONFIGS, LT_BENCH_WLS override the defaults;
+# LT_BENCH_PROGSTATS=0 skips the per-program cost run (1 without --smoke).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=0
@@ -55,6 +56,7 @@ else
 fi
 cat >>"$P/bench.conf" <<EOC
 REPS=$reps
+PROGSTATS=${LT_BENCH_PROGSTATS:-$((1 - smoke))}
 CONFIGS="${LT_BENCH_CONFIGS:-$configs}"
 WLS="${LT_BENCH_WLS:-exitstorm munmap mprotect forkexit}"
 EOC

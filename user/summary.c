@@ -49,8 +49,17 @@ static void read_misses(struct lt_session *s, struct lt_summary *sum)
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(p);
 
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			sum->prog_misses += info.recursion_misses;
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		sum->prog_misses += info.recursion_misses;
+		if (info.run_cnt && sum->nprogs < LT_MAX_PROGS) {
+			struct lt_prog_cost *c = &sum->progs[sum->nprogs++];
+
+			snprintf(c->name, sizeof(c->name), "%s",
+				 bpf_program__name(p));
+			c->runs = info.run_cnt;
+			c->run_ns = info.run_time_ns;
+		}
 	}
 }
 
@@ -202,6 +211,22 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 			       json_object_new_uint64(sum->stats[LT_ST_STACK_LOST]));
 	json_object_object_add(o, "prog_misses",
 			       json_object_new_uint64(sum->prog_misses));
+	if (sum->nprogs) {
+		json_object *pc = json_object_new_array();
+
+		for (size_t i = 0; i < sum->nprogs; i++) {
+			json_object *r = json_object_new_object();
+
+			json_object_object_add(r, "program", json_object_new_string(
+				sum->progs[i].name));
+			json_object_object_add(r, "runs", json_object_new_uint64(
+				sum->progs[i].runs));
+			json_object_object_add(r, "run_ns", json_object_new_uint64(
+				sum->progs[i].run_ns));
+			json_object_array_add(pc, r);
+		}
+		json_object_object_add(o, "program_costs", pc);
+	}
 	json_object_object_add(o, "irq_skipped",
 			       json_object_new_uint64(sum->stats[LT_ST_IRQ_SKIPPED]));
 	json_object_object_add(o, "gathers_fullmm",

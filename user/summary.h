@@ -12,7 +12,18 @@ struct lt_group {
 _Static_assert(sizeof(struct lt_agg_key) % 8 == 0,
 	       "map_rows() puts the value right after the key");
 
+/* What the kernel measured of one program: only with
+ * kernel.bpf_stats_enabled=1 (docs/PERFORMANCE.md), else all 0. */
+struct lt_prog_cost {
+	char name[24];
+	unsigned long long runs, run_ns;
+};
+
+#define LT_MAX_PROGS	64
+
 struct lt_summary {
+	struct lt_prog_cost progs[LT_MAX_PROGS];
+	size_t nprogs;			/* programs that ran, measured */
 	unsigned long long kind[LT_K_MAX];
 	unsigned long long kind_sev[LT_K_MAX][LT_SEV_ERROR + 1];
 	unsigned long long stats[LT_ST_MAX];
