@@ -4,6 +4,7 @@
 #define LT_CATALOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "../bpf/lazytrace.h"
 

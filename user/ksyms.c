@@ -399,6 +399,27 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Keeps the first word of every line; the file repeats duplicate statics. */
+/* A line's name as strset_parse() reads it; NULL for a blank line. */
+static char *strset_word(char *p)
+{
+	char *w = p + strspn(p, " \t\r");
+
+	if (!*w)
+		return NULL;
+	w[strcspn(w, " \t\r")] = '\0';
+	return w;
+}
+
+const char *strset_line_name(char *line)
+{
+	return strset_word(line);
+}
+
+bool ksyms_line_parse(char *line, struct lt_ksym *out)
+{
+	return parse_ksym_line(line, out);
+}
+
 static int strset_parse(struct lt_strset *s, size_t len)
 {
 	char *p = s->buf, *end = s->buf + len, *nl;
@@ -414,11 +435,9 @@ static int strset_parse(struct lt_strset *s, size_t len)
 		if (!nl)
 			nl = end;
 		*nl = '\0';
-		w = p + strspn(p, " \t\r");
-		if (!*w)
-			continue;
-		w[strcspn(w, " \t\r")] = '\0';
-		s->names[s->n++] = w;
+		w = strset_word(p);
+		if (w)
+			s->names[s->n++] = w;
 	}
 	qsort(s->names, s->n, sizeof(*s->names), cmp_str);
 	for (size_t i = 0; i < s->n; i++)

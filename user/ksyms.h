@@ -3,6 +3,7 @@
 #ifndef LT_KSYMS_H
 #define LT_KSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,10 @@ const struct lt_ksym *ksyms_lookup(const struct lt_ksyms *ks, uint64_t addr,
 const char *ksyms_format(const struct lt_ksyms *ks, uint64_t addr, char *buf,
 			 size_t len);
 
+/* One kallsyms line as the table reads it (cut at the name's end): false
+ * for a line the table skips (malformed, or a module's). */
+bool ksyms_line_parse(char *line, struct lt_ksym *out);
+
 /* A set of names, e.g. available_filter_functions. */
 struct lt_strset;
 struct lt_strset *strset_load(const char *path);	/* first word a line */
@@ -50,6 +55,8 @@ struct lt_strset *strset_load(const char *path);	/* first word a line */
 struct lt_strset *strset_from_text(char *text, size_t len);
 void strset_free(struct lt_strset *s);
 int strset_has(const struct lt_strset *s, const char *name);
+/* One line's name as the set reads it (cut in place), NULL if none. */
+const char *strset_line_name(char *line);
 size_t strset_count(const struct lt_strset *s);
 
 #endif
