@@ -16,6 +16,24 @@ fi
 
 cpu_ticks() { awk '{ print $14 + $15 }' /proc/$TP/stat; }
 
+# end_tracer: SIGINT, then up to 120 s for the tracer to print its counts
+# and exit; one that does not is killed and its session reported "hung",
+# which fails the benchmark (bench/table.py) instead of stalling it.
+end_tracer() {
+	kill -INT $TP
+	n=0
+	while kill -0 $TP 2>/dev/null; do
+		n=$((n + 1))
+		if [ $n -gt 2400 ]; then
+			kill -9 $TP
+			wait $TP
+			return 255
+		fi
+		sleep 0.05
+	done
+	wait $TP
+}
+
 # start CONFIG: the tracer for CONFIG, attached, or a failure
 start() {
 	rm -f /tmp/t.out /tmp/t.err
@@ -48,9 +66,9 @@ stop() {
 	# the tracer's own CPU time since it attached (utime + stime, in
 	# USER_HZ ticks): on the one guest vCPU the workloads wait for it
 	ticks=$(($(cpu_ticks) - T0))
-	kill -INT $TP
-	wait $TP
+	end_tracer
 	st=$?
+	[ $st = 255 ] && st=hung
 	echo "SESSION cfg=$1 rep=$2 exit=$st hwm_kb=${hwm:-0} attach_s=$3 cpu_ticks=${ticks:-0}"
 	for w in $WLS; do
 		eval "cmd=\$W_$w"
@@ -125,8 +143,7 @@ if [ "${PROGSTATS:-0}" = 1 ]; then
 		eval "cmd=\$W_$w"
 		start default || { fail=1; continue; }
 		/lt/lt-timeit $cmd >/tmp/w.out 2>/tmp/w.err || fail=1
-		kill -INT $TP
-		wait $TP || fail=1
+		end_tracer || fail=1
 		echo "PROGSTATS wl=$w $(grep '"type":"summary"' /tmp/t.out)"
 	done
 	echo 0 >/proc/sys/kernel/bpf_stats_enabled

@@ -70,7 +70,7 @@ icount="-icount shift=3,sleep=on"
 [ $smoke = 1 ] && icount=""
 st=0
 LT_VM_QEMU_ARGS=${LT_BENCH_ICOUNT-$icount} scripts/vm-run.sh --suite sid --payload "$P" --log "$O/vm.log" --mem 3072 \
-	--timeout "${LT_BENCH_TIMEOUT:-5400}" || st=$?
+	--timeout "${LT_BENCH_TIMEOUT:-$((smoke ? 1200 : 5400))}" || st=$?
 bench/table.py "$O/vm.log" "$O/overhead.md" "$O/overhead.json" || st=1
 echo "bench: overhead table in $O/overhead.md (VM log $O/vm.log)"
 targs=(); [ $smoke = 1 ] && targs=(--smoke)
