@@ -86,7 +86,8 @@ struct lt_ctx {
 	__u32 pause;
 };
 
-static __always_inline void agg_count(struct lt_agg_key *key, __u64 now)
+/* Returns true when this call created the group: its first finding. */
+static __always_inline bool agg_count(struct lt_agg_key *key, __u64 now)
 {
 	struct lt_agg_val *v = bpf_map_lookup_elem(&lt_agg, key);
 	struct lt_agg_val init = { .count = 1, .first_ns = now, .last_ns = now };
@@ -94,10 +95,10 @@ static __always_inline void agg_count(struct lt_agg_key *key, __u64 now)
 	if (v) {
 		__sync_fetch_and_add(&v->count, 1);
 		v->last_ns = now;
-		return;
+		return false;
 	}
 	if (!bpf_map_update_elem(&lt_agg, key, &init, BPF_NOEXIST))
-		return;
+		return true;
 	/* Lost a race with another CPU inserting the same key. */
 	v = bpf_map_lookup_elem(&lt_agg, key);
 	if (v) {
@@ -106,6 +107,7 @@ static __always_inline void agg_count(struct lt_agg_key *key, __u64 now)
 	} else {
 		stat_inc(LT_ST_AGG_FULL);
 	}
+	return false;
 }
 
 /* Per-comm totals; a full map is counted like a full aggregation map. */
@@ -180,10 +182,13 @@ static __always_inline void emit(void *ctx, struct lt_ctx *c)
 		.kind = c->kind, .severity = c->severity, .event = c->event,
 		.stack_id = -1,
 	};
+	bool info = c->severity == LT_SEV_INFO;
 	__u64 now = bpf_ktime_get_ns();
 	struct lt_finding *f;
+	bool first;
 
-	if (cfg_stacks) {
+	/* --info count: a legal finding is one counter bump, no unwinding. */
+	if (cfg_stacks && !(info && cfg_info == LT_INFO_COUNT)) {
 		key.stack_id = bpf_get_stackid(ctx, &lt_stacks,
 					       cfg_user ? BPF_F_USER_STACK : 0);
 		if (key.stack_id < 0) {
@@ -191,8 +196,19 @@ static __always_inline void emit(void *ctx, struct lt_ctx *c)
 			key.stack_id = -1;
 		}
 	}
-	agg_count(&key, now);
+	first = agg_count(&key, now);
 	comm_count(c->kind, c->severity);
+	/*
+	 * A legal finding repeats on every exit or fork under 7.0 rules
+	 * (tlb_next_batch's GFP_NOWAIT allocation): streaming each one cost
+	 * most of the fork+exit overhead (docs/PERFORMANCE.md). Its group's
+	 * count stays exact; the record shows where it happens, once.
+	 */
+	if (info && cfg_info != LT_INFO_ALL &&
+	    (cfg_info == LT_INFO_COUNT || !first)) {
+		stat_inc(LT_ST_INFO_HELD);
+		return;
+	}
 
 	if (!cfg_stacks || key.stack_id >= 0) {
 		f = bpf_ringbuf_reserve(&lt_rb, LT_FINDING_HDR, 0);

@@ -109,7 +109,20 @@ enum lt_stat {
 	LT_ST_IRQ_SKIPPED,			/* events in interrupt ctx */
 	LT_ST_TASKS_NEW,			/* lt_tasks entries created */
 	LT_ST_TASKS_GONE,			/* ... deleted at task exit */
+	LT_ST_INFO_HELD,			/* info findings not streamed */
 	LT_ST_MAX
+};
+
+/*
+ * What becomes of a finding that is legal under the rule set (severity
+ * info): streamed the first time its (kind, severity, event, stack) group
+ * is seen, then only counted (the default); every one streamed; or only
+ * counted, without a stack. Warnings and errors are always streamed.
+ */
+enum lt_info_mode {
+	LT_INFO_FIRST,
+	LT_INFO_ALL,
+	LT_INFO_COUNT,
 };
 
 /*

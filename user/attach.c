@@ -50,6 +50,7 @@ static void set_knobs(struct lt_session *s)
 	memcpy((void *)ro->cfg_comm, s->cfg.comm, LT_COMM_LEN);
 	ro->cfg_stacks = s->cfg.stacks > 0;
 	ro->cfg_by_cgroup = s->cfg.by_cgroup;
+	ro->cfg_info = s->cfg.info;
 	memcpy((void *)ro->cfg_sev, rs->sev, sizeof(rs->sev));
 	ro->cfg_sev_alloc_sleep = rs->sev_alloc_sleep;
 	if (reclaim)	/* else keep 0x400, the value since 2.6 */

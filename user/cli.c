@@ -36,7 +36,7 @@ enum {
 	OPT_COMM = 0x100, OPT_STACKS, OPT_FAIL_ON, OPT_MODE, OPT_RULES,
 	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS, OPT_UPROBE, OPT_SEED_V2,
 	OPT_METRICS, OPT_RATE, OPT_DEDUP, OPT_SYSLOG,
-	OPT_RING, OPT_METRICS_TOP, OPT_TRACEFS,
+	OPT_RING, OPT_METRICS_TOP, OPT_TRACEFS, OPT_INFO,
 };
 
 static const struct argp_option options[] = {
@@ -81,6 +81,9 @@ static const struct argp_option options[] = {
 	  "Print at most N findings a second (counts stay exact)", 0 },
 	{ "dedup", OPT_DEDUP, NULL, 0,
 	  "Print each (kind, stack) once; the summary counts them", 0 },
+	{ "info", OPT_INFO, "WHEN", 0,
+	  "Legal (info) findings: 'first' of each stack printed, the rest "
+	  "counted (default); 'all' printed; 'count' counted only", 0 },
 	{ "syslog", OPT_SYSLOG, NULL, 0, "Also send findings to syslog", 0 },
 	{ 0 },
 };
@@ -90,6 +93,22 @@ struct parse_ctx {
 	bool quiet;
 	int npos;
 };
+
+static int info_parse(const char *s, unsigned int *out)
+{
+	static const char *const names[] = {
+		[LT_INFO_FIRST] = "first", [LT_INFO_ALL] = "all",
+		[LT_INFO_COUNT] = "count",
+	};
+
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 static int fail(struct argp_state *st, const char *fmt, ...)
 {
@@ -309,6 +328,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_SYSLOG:
 		cfg->syslog = true;
+		break;
+	case OPT_INFO:
+		if (info_parse(arg, &cfg->info))
+			return fail(st, "unknown --info '%s': use first, all "
+				    "or count", arg);
 		break;
 	case ARGP_KEY_ARG:
 		if (pc->npos == 0) {

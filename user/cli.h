@@ -39,6 +39,7 @@ struct lt_config {
 	double rate_limit;		/* --rate-limit N/s, 0 = none */
 	bool dedup;			/* --dedup: print each (kind, stack) once */
 	bool syslog;			/* --syslog */
+	unsigned int info;		/* --info: enum lt_info_mode */
 	unsigned int ring_kib;		/* --ring-buffer, 0 = built-in 1 MiB */
 	char err[160];			/* why parsing failed */
 };

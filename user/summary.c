@@ -205,6 +205,8 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 	json_object_object_add(o, "rate_limited", json_object_new_uint64(s->rate_limited));
 	json_object_object_add(o, "deduplicated", json_object_new_uint64(s->deduplicated));
 	json_object_object_add(o, "dropped", json_object_new_uint64(sum->stats[LT_ST_RB_DROPS]));
+	json_object_object_add(o, "info_held",
+			       json_object_new_uint64(sum->stats[LT_ST_INFO_HELD]));
 	json_object_object_add(o, "aggregation_full",
 			       json_object_new_uint64(sum->stats[LT_ST_AGG_FULL]));
 	json_object_object_add(o, "stacks_lost",
@@ -281,6 +283,10 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 	if (s->rate_limited || s->deduplicated)
 		fprintf(s->out, "Not printed: %llu rate-limited, %llu repeats\n",
 			s->rate_limited, s->deduplicated);
+	if (sum->stats[LT_ST_INFO_HELD])
+		fprintf(s->out, "Legal (info) findings counted, not printed: "
+			"%llu (--info all prints them)\n",
+			sum->stats[LT_ST_INFO_HELD]);
 }
 
 void summary_print(struct lt_session *s, const struct lt_summary *sum)

@@ -8,6 +8,8 @@ usage: jsonl.py FILE QUERY...
   stackhas:KIND:FUNC    finding records of KIND whose stack has FUNC
   tids:KIND             distinct tids among findings of KIND
   groupstack:KIND:FUNC  exact (aggregated) count of KIND with FUNC in stack
+  groups:KIND           summary groups (kind, severity, event, stack) of KIND
+  groupsum:KIND         exact count of KIND summed over its summary groups
   field:KIND:FIELD      sorted distinct values of FIELD in findings of KIND
   orders:KIND           "order:depth" of each finding of KIND, in order
   bad                   exact count of warning and error findings
@@ -46,6 +48,12 @@ def main():
                       if g["kind"] == kind and any(
                           s.split("+")[0].split(".")[0] == fn
                           for s in g["stack"])))
+        elif q.startswith("groups:"):
+            print(sum(1 for g in summary.get("groups", [])
+                      if g["kind"] == q[7:]))
+        elif q.startswith("groupsum:"):
+            print(sum(g["count"] for g in summary.get("groups", [])
+                      if g["kind"] == q[9:]))
         elif q.startswith("field:"):
             _, kind, fld = q.split(":")
             vals = sorted({f[fld] for f in finds if f["kind"] == kind})
