@@ -42,6 +42,7 @@ start() {
 	default) set -- ;;
 	stacks) set -- --stacks 32 ;;
 	nostacks) set -- --stacks 0 ;;
+	infoall) set -- --info all ;;
 	kprobe) set -- --mode kprobe ;;
 	tracepoint) set -- --mode tracepoint ;;
 	bpftrace)
@@ -73,12 +74,19 @@ stop() {
 	for w in $WLS; do
 		eval "cmd=\$W_$w"
 		comm=${cmd%% *}
+		# bpftrace prints every finding; lazytrace counts every one per
+		# comm in the kernel (summary "comms") and prints, by default,
+		# the first of each stack of the legal ones (--info)
 		if [ "$1" = bpftrace ]; then
 			n=$(grep -c "^[a-z_]* $comm " /tmp/t.out)
+			p=$n
 		else
-			n=$(grep '"type":"finding"' /tmp/t.out | grep -c "\"comm\":\"$comm\"")
+			n=$(grep '"type":"summary"' /tmp/t.out | grep -o \
+				"\"comm\":\"$comm\",\"kind\":\"[a-z_]*\",\"severity\":\"[a-z]*\",\"count\":[0-9]*" |
+				sed 's/.*://' | awk '{ s += $1 } END { print s + 0 }')
+			p=$(grep '"type":"finding"' /tmp/t.out | grep -c "\"comm\":\"$comm\"")
 		fi
-		echo "WLFIND wl=$w cfg=$1 rep=$2 n=$n"
+		echo "WLFIND wl=$w cfg=$1 rep=$2 n=$n printed=$p"
 	done
 	if [ "$1" = bpftrace ]; then
 		# @ev[...]: N per event, @nfind[...]: N per kind, "Lost N events"

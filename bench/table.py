@@ -4,8 +4,8 @@
 usage: table.py LOG OUT.md [OUT.json]
 The guest (bench/guest-bench.sh) prints RESULT per timed workload run, and
 per tracer session (one configuration, one round, all workloads): SESSION
-(exit, peak RSS, attach time), WLFIND (findings streamed for one workload's
-comm), SUMMARY (lazytrace's JSON summary) or BTCOUNT (bpftrace's counts).
+(exit, peak RSS, attach time), WLFIND (the findings of one workload's comm:
+counted, and printed), SUMMARY (lazytrace's JSON summary) or BTCOUNT (bpftrace's counts).
 Exits 1 when a run failed or a cell has no data: a smoke run that produced
 no well-formed table fails.
 """
@@ -14,10 +14,11 @@ import re
 import statistics
 import sys
 
-CONFIGS = ["untraced", "default", "stacks", "nostacks", "kprobe", "tracepoint",
-           "bpftrace"]
+CONFIGS = ["untraced", "default", "stacks", "nostacks", "infoall", "kprobe",
+           "tracepoint", "bpftrace"]
 LABEL = {"untraced": "untraced", "default": "lazytrace",
          "stacks": "lazytrace --stacks 32", "nostacks": "lazytrace --stacks 0",
+         "infoall": "lazytrace --info all",
          "kprobe": "lazytrace --mode kprobe",
          "tracepoint": "lazytrace --mode tracepoint",
          "bpftrace": "bpftrace bench/lazy.bt"}
@@ -56,7 +57,8 @@ def parse(log):
             if kv["status"] != "0" or int(kv["ns"]) <= 0:
                 bad.append(line)
         elif tag == "WLFIND":
-            wlf.setdefault((kv["wl"], kv["cfg"]), []).append(int(kv["n"]))
+            wlf.setdefault((kv["wl"], kv["cfg"]), []).append(
+                (int(kv["n"]), int(kv.get("printed", kv["n"]))))
         elif tag == "SESSION":
             s = ses.setdefault(cr, {})
             if kv["exit"] != "0":
@@ -104,13 +106,16 @@ def main():
                 base = m
             ratio = m / base if base else float("nan")
             spread = (max(ns) - min(ns)) / m * 100
-            wf = med(wlf.get((wl, c), []))
+            wf = med([n for n, _ in wlf.get((wl, c), [])])
+            wp = med([p for _, p in wlf.get((wl, c), [])])
             data["workloads"].append({
                 "workload": wl, "config": c, "n": len(ns), "median_ms": m / 1e6,
-                "ratio": ratio, "spread_pct": spread, "workload_findings": wf})
-            rows.append("| %s | %s | %d | %.1f | %.3f | %+.1f%% | %.0f%% | %s |" % (
+                "ratio": ratio, "spread_pct": spread, "workload_findings": wf,
+                "workload_printed": wp})
+            rows.append("| %s | %s | %d | %.1f | %.3f | %+.1f%% | %.0f%% | %s | %s |" % (
                 wl, LABEL[c], len(ns), m / 1e6, ratio, (ratio - 1) * 100,
-                spread, "-" if wf is None else "%.0f" % wf))
+                spread, "-" if wf is None else "%.0f" % wf,
+                "-" if wp is None else "%.0f" % wp))
     trows = []
     for c in cfgs:
         if c == "untraced":
@@ -142,7 +147,8 @@ def main():
     with open(out, "w") as f:
         f.write("Kernel %s; %s; %s\n\n" % (meta["kernel"], meta["bpftrace"], meta["bench"]))
         f.write("| workload | config | n | median ms | ratio | overhead | spread"
-                " | findings in workload |\n|---|---|---|---|---|---|---|---|\n")
+                " | workload findings | printed |\n"
+                "|---|---|---|---|---|---|---|---|---|\n")
         f.write("\n".join(rows) + "\n\n")
         f.write("| tracer | sessions | events/s | findings | streamed | lost"
                 " | peak RSS MB | attach s | tracer CPU s |\n"

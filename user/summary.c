@@ -88,6 +88,14 @@ static void agg_merge(void *acc, const void *cpu, size_t value_size)
 	a->count += c->count;
 }
 
+static int comm_cmp(const void *a, const void *b)
+{
+	const struct lt_comm_row *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 :
+	       memcmp(&x->key, &y->key, sizeof(x->key));
+}
+
 int summary_read(struct lt_session *s, struct lt_summary *sum)
 {
 	size_t n;
@@ -111,12 +119,22 @@ int summary_read(struct lt_session *s, struct lt_summary *sum)
 	}
 	if (sum->ngroups)	/* no rows: groups is NULL, which qsort forbids */
 		qsort(sum->groups, sum->ngroups, sizeof(*sum->groups), group_cmp);
+	/* Per comm: the findings a legal-finding policy (--info) or a full
+	 * ring kept from the stream are still counted there, exactly. */
+	err = map_rows(bpf_map__fd(s->skel->maps.lt_comms),
+		       sizeof(struct lt_comm_key), sizeof(__u64),
+		       (void **)&sum->comms, &sum->ncomms);
+	if (err)
+		return err;
+	if (sum->ncomms)
+		qsort(sum->comms, sum->ncomms, sizeof(*sum->comms), comm_cmp);
 	read_misses(s, sum);
 	return summary_read_stats(s, sum->stats);
 }
 
 void summary_free(struct lt_summary *sum)
 {
+	free(sum->comms);
 	free(sum->groups);
 	sum->groups = NULL;
 }
@@ -171,6 +189,30 @@ static json_object *dedup_json(struct lt_session *s, const struct lt_summary *su
 	return a;
 }
 
+static json_object *comms_json(const struct lt_summary *sum)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < sum->ncomms && i < LT_SUMMARY_COMMS; i++) {
+		const struct lt_comm_row *c = &sum->comms[i];
+		json_object *r = json_object_new_object();
+
+		if (c->key.kind >= LT_K_MAX || c->key.severity > LT_SEV_ERROR) {
+			json_object_put(r);
+			continue;
+		}
+		json_object_object_add(r, "comm", json_object_new_string_len(
+			c->key.comm, strnlen(c->key.comm, LT_COMM_LEN)));
+		json_object_object_add(r, "kind", json_object_new_string(
+			kind_name(c->key.kind)));
+		json_object_object_add(r, "severity", json_object_new_string(
+			severity_name(c->key.severity)));
+		json_object_object_add(r, "count", json_object_new_uint64(c->count));
+		json_object_array_add(a, r);
+	}
+	return a;
+}
+
 static void print_json(struct lt_session *s, const struct lt_summary *sum)
 {
 	json_object *o = json_object_new_object(), *f = json_object_new_object();
@@ -201,6 +243,7 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 	json_object_object_add(o, "findings", f);
 	json_object_object_add(o, "groups", g);
 	json_object_object_add(o, "dedup", dedup_json(s, sum));
+	json_object_object_add(o, "comms", comms_json(sum));
 	json_object_object_add(o, "streamed", json_object_new_uint64(s->streamed));
 	json_object_object_add(o, "rate_limited", json_object_new_uint64(s->rate_limited));
 	json_object_object_add(o, "deduplicated", json_object_new_uint64(s->deduplicated));

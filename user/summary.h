@@ -3,6 +3,7 @@
 #ifndef LT_SUMMARY_H
 #define LT_SUMMARY_H
 
+#include "comm_top.h"
 #include "session.h"
 
 struct lt_group {
@@ -30,7 +31,12 @@ struct lt_summary {
 	unsigned long long prog_misses;	/* runs the kernel skipped */
 	struct lt_group *groups;
 	size_t ngroups;
+	struct lt_comm_row *comms;	/* exact count per comm, most first */
+	size_t ncomms;
 };
+
+/* Rows of the comms table the JSON summary shows. */
+#define LT_SUMMARY_COMMS	32
 
 /* Reads the aggregation and stats maps. 0 or -errno. */
 int summary_read(struct lt_session *s, struct lt_summary *sum);

@@ -358,7 +358,7 @@ check "--fail-on any, roberts-fix (no finding): exit 0" [ $? -eq 0 ]
 # ---- --rate-limit: printing is capped, counting is not ----
 # (the static build, the one the VM tests run: it drops capabilities too)
 M7=build/model/lt-model-v7
-$LTS --uprobe-target $M7 --rules 7.0 --comm lt-model-v7 \
+$LTS --uprobe-target $M7 --rules 7.0 --comm lt-model-v7 --info all \
 	--rate-limit 5/s -j -o "$T/rl.jsonl" 2>"$T/rl.err" &
 RL=$!
 PIDS+=($RL)
