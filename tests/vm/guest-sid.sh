@@ -24,12 +24,16 @@ emit_file plan /tmp/plan
 nbcount lt-exitstorm >/tmp/nb.out 2>&1 &
 NB=$!
 wait_line /tmp/nb.out "nbcount: ready" 120 || exit 1
-start_lt fentry --mode fentry --comm lt-exitstorm || exit 1
-start_lt kprobe --mode kprobe --comm lt-exitstorm || exit 1
+# These stream every legal (info) finding (--info all), so that each
+# record can be checked; "first" runs with the default policy.
+start_lt fentry --mode fentry --comm lt-exitstorm --info all || exit 1
+start_lt kprobe --mode kprobe --comm lt-exitstorm --info all || exit 1
+start_lt first --mode fentry --comm lt-exitstorm || exit 1
 # A second fentry instance on the same functions, with a 4 KiB ring and
 # its consumer stopped through the storm: the ring must overflow, and
 # its drop counter must account for every finding it could not stream.
-start_lt drop --mode fentry --comm lt-exitstorm --ring-buffer 4 || exit 1
+start_lt drop --mode fentry --comm lt-exitstorm --ring-buffer 4 \
+	--info all || exit 1
 kill -STOP $PID_drop
 if [ -n "$BT" ]; then
 	wait_line /tmp/bpftrace.out READY 300 || exit 1
@@ -38,6 +42,7 @@ fi
 kill -CONT $PID_drop
 stop_lt fentry
 stop_lt kprobe
+stop_lt first
 stop_lt drop
 if [ -n "$BT" ]; then
 	kill -INT $BT

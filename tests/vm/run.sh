@@ -136,7 +136,36 @@ sys.exit(not a or any(r['severity']!='info' or r['order']!=0 or r['caller'].spli
 	sed -n '1,40p' $F/text.out
 	check "$L 7.x keeps no per-task state (task_states 0)" \
 		[ "$($J $F/fentry.jsonl summary.task_states)" = 0 ]
+	check_first $F "$L" "$nb"
 	check_drop $F "$L" "$nb"
+}
+
+# The default policy for legal findings (--info first), on the same storm:
+# every allocation counted, the first of each stack streamed, the rest
+# held back and counted as such.
+check_first() {
+	local F=$1 L="$2 --info first" nb=$3 agg grp str held cm
+	agg=$($J $F/first.jsonl summary.findings.alloc_in_lazy)
+	grp=$($J $F/first.jsonl groups:alloc_in_lazy)
+	str=$($J $F/first.jsonl count:alloc_in_lazy)
+	held=$($J $F/first.jsonl summary.info_held)
+	cm=$(python3 -c "import json,sys
+s=[json.loads(l) for l in open(sys.argv[1])][-1]
+print(sum(c['count'] for c in s['comms'] if c['comm']=='lt-exitstorm'
+          and c['kind']=='alloc_in_lazy'))" $F/first.jsonl)
+	echo "$L: aggregated $agg in $grp stacks, streamed $str, held $held," \
+		"per comm $cm, nbcount $nb"
+	check "$L exits 0" [ "$(exit_of $F first)" = 0 ]
+	check "$L: tlb_next_batch allocations equal the independent count" \
+		eval '[ -n "$nb" ] && [ "$($J $F/first.jsonl groupstack:alloc_in_lazy:tlb_next_batch)" -eq "$nb" ]'
+	check "$L: one record per stack ($str streamed, $grp stacks)" \
+		eval '[ "${str:-0}" -gt 0 ] && [ "$str" -eq "$grp" ]'
+	check "$L: streamed + held = aggregated ($str + $held = $agg)" \
+		eval '[ "$($J $F/first.jsonl summary.dropped)" = 0 ] &&
+		      [ $((str + held)) -eq "$agg" ]'
+	check "$L: the per-comm count is exact ($cm)" [ "$cm" = "$agg" ]
+	check "$L: the records are the legal ones" \
+		[ "$($J $F/first.jsonl field:alloc_in_lazy:severity)" = info ]
 }
 
 # Ring overflow and a second instance: the "drop" run shared the storm
