@@ -43,6 +43,7 @@ start() {
 	stacks) set -- --stacks 32 ;;
 	nostacks) set -- --stacks 0 ;;
 	infoall) set -- --info all ;;
+	infocount) set -- --info count ;;
 	kprobe) set -- --mode kprobe ;;
 	tracepoint) set -- --mode tracepoint ;;
 	bpftrace)

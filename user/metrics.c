@@ -206,6 +206,9 @@ int metrics_walk(const struct lt_metrics *m, struct lt_comm_top *top,
 		"Findings not printed: --rate-limit", m->rate_limited);
 	counter(e, ctx, "lazytrace_findings_deduplicated_total",
 		"Findings not printed: --dedup repeats", m->deduplicated);
+	counter(e, ctx, "lazytrace_findings_info_held_total",
+		"Legal findings counted, not streamed: --info",
+		m->stats[LT_ST_INFO_HELD]);
 	for (unsigned int id = 0; id < LT_H_MAX; id++) {
 		e->family(ctx, hists[id].name, LT_MT_HISTOGRAM, hists[id].help);
 		e->histogram(ctx, hists[id].name, &m->hist[id],

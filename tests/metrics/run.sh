@@ -242,6 +242,7 @@ pc() { q "$1{job=\"lt-model\"}" | cut -d' ' -f2; }
 	echo "streamed $(pc lazytrace_findings_streamed_total)"
 	echo "deduplicated $(pc lazytrace_findings_deduplicated_total)"
 	echo "dropped $(pc lazytrace_events_dropped_total)"
+	echo "info_held $(pc lazytrace_findings_info_held_total)"
 } >"$T/p.counters"
 q 'count(lazytrace_probe_info{job="lt-tp",method="raw_tp"})' >"$T/p.info"
 q 'lazytrace_state_source_info{job="lt-model"}' >"$T/p.state"
@@ -287,7 +288,7 @@ up = {p["event"] for p in s["probes"] if p["method"] == "uprobe"}
 for e, v in sorted(s["events"].items()):
     if v and e in up:
         print("event=%s %d" % (e, v))' "$T/m.jsonl" >"$T/j.mevents"
-for f in streamed deduplicated dropped; do
+for f in streamed deduplicated dropped info_held; do
 	echo "$f $($J "$T/m.jsonl" summary.$f)"
 done >"$T/j.counters"
 echo "Prometheus:"
@@ -305,7 +306,7 @@ print("\n".join(sorted(s["findings"])))' "$T/tp.jsonl")
 check "events: Prometheus = summary within one scrape interval (tracepoint)" \
 	tests/metrics/events_cmp.py "$URL" lt-tp "$T/tp.jsonl" "$T_KILL" 1
 check "events: Prometheus = summary (model)" cmp -s "$T/p.mevents" "$T/j.mevents"
-check "streamed, deduplicated, dropped: Prometheus = summary" \
+check "streamed, deduplicated, dropped, info_held: Prometheus = summary" \
 	cmp -s "$T/p.counters" "$T/j.counters"
 # Every histogram, bucket by bucket. The tracepoint instance's are
 # filtered by --comm, so final. Neither workload feeds the gather
