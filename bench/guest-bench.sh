@@ -40,10 +40,11 @@ start() {
 	case $1 in
 	untraced) return 0 ;;
 	default) set -- ;;
-	stacks) set -- --stacks 32 ;;
-	nostacks) set -- --stacks 0 ;;
-	infoall) set -- --info all ;;
-	infocount) set -- --info count ;;
+	# every finding streamed, with or without its stack: what stack
+	# capture and streaming cost (the default streams no legal finding)
+	stacks) set -- --info all --stacks 32 ;;
+	nostacks) set -- --info all --stacks 0 ;;
+	infofirst) set -- --info first ;;
 	kprobe) set -- --mode kprobe ;;
 	tracepoint) set -- --mode tracepoint ;;
 	bpftrace)
@@ -76,8 +77,8 @@ stop() {
 		eval "cmd=\$W_$w"
 		comm=${cmd%% *}
 		# bpftrace prints every finding; lazytrace counts every one per
-		# comm in the kernel (summary "comms") and prints, by default,
-		# the first of each stack of the legal ones (--info)
+		# comm in the kernel (summary "comms") and by default prints
+		# none of the legal ones (--info)
 		if [ "$1" = bpftrace ]; then
 			n=$(grep -c "^[a-z_]* $comm " /tmp/t.out)
 			p=$n

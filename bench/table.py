@@ -14,12 +14,12 @@ import re
 import statistics
 import sys
 
-CONFIGS = ["untraced", "default", "stacks", "nostacks", "infoall",
-           "infocount", "kprobe", "tracepoint", "bpftrace"]
+CONFIGS = ["untraced", "default", "infofirst", "stacks", "nostacks",
+           "kprobe", "tracepoint", "bpftrace"]
 LABEL = {"untraced": "untraced", "default": "lazytrace",
-         "stacks": "lazytrace --stacks 32", "nostacks": "lazytrace --stacks 0",
-         "infoall": "lazytrace --info all",
-         "infocount": "lazytrace --info count",
+         "infofirst": "lazytrace --info first",
+         "stacks": "lazytrace --info all --stacks 32",
+         "nostacks": "lazytrace --info all --stacks 0",
          "kprobe": "lazytrace --mode kprobe",
          "tracepoint": "lazytrace --mode tracepoint",
          "bpftrace": "bpftrace bench/lazy.bt"}

@@ -111,10 +111,11 @@ def main():
         for rate, n in plan:
             if not n:
                 n = rate * 2 // THREADS
-            # default: the first of each stack streamed, the rest counted;
-            # count: counted only, no stack; all: every one streamed
+            # default (--info count): counted only, no stack; first: the
+            # first of each stack streamed, the rest counted; all: every
+            # one streamed
             for extra in ([[], ["--info", "all"]] if smoke else [
-                    [], ["--info", "count"], ["--info", "all"],
+                    [], ["--info", "first"], ["--info", "all"],
                     ["--info", "all", "--stacks", "0"]]):
                 r = one(tmp, n, rate, extra)
                 r["args"] = " ".join(extra) or "default"

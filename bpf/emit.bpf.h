@@ -187,7 +187,8 @@ static __always_inline void emit(void *ctx, struct lt_ctx *c)
 	struct lt_finding *f;
 	bool first;
 
-	/* --info count: a legal finding is one counter bump, no unwinding. */
+	/* --info count: a legal finding costs no unwinding (~100 us under
+	 * TCG, ~12k instructions, for an exit's 25 frames) */
 	if (cfg_stacks && !(info && cfg_info == LT_INFO_COUNT)) {
 		key.stack_id = bpf_get_stackid(ctx, &lt_stacks,
 					       cfg_user ? BPF_F_USER_STACK : 0);
@@ -198,12 +199,8 @@ static __always_inline void emit(void *ctx, struct lt_ctx *c)
 	}
 	first = agg_count(&key, now);
 	comm_count(c->kind, c->severity);
-	/*
-	 * A legal finding repeats on every exit or fork under 7.0 rules
-	 * (tlb_next_batch's GFP_NOWAIT allocation): streaming each one cost
-	 * most of the fork+exit overhead (docs/PERFORMANCE.md). Its group's
-	 * count stays exact; the record shows where it happens, once.
-	 */
+	/* A legal finding's group count stays exact (enum lt_info_mode);
+	 * --info first streams one record per group to show where. */
 	if (info && cfg_info != LT_INFO_ALL &&
 	    (cfg_info == LT_INFO_COUNT || !first)) {
 		stat_inc(LT_ST_INFO_HELD);

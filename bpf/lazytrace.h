@@ -115,14 +115,17 @@ enum lt_stat {
 
 /*
  * What becomes of a finding that is legal under the rule set (severity
- * info): streamed the first time its (kind, severity, event, stack) group
- * is seen, then only counted (the default); every one streamed; or only
- * counted, without a stack. Warnings and errors are always streamed.
+ * info): only counted, without a stack walk (the default: under 7.0 rules
+ * tlb_next_batch's GFP_NOWAIT allocation repeats on every large unmap,
+ * exit and fork, and unwinding each one was most of fork+exit's overhead,
+ * docs/PERFORMANCE.md); streamed the first time its (kind, severity,
+ * event, stack) group is seen and counted after that; or every one
+ * streamed. Warnings and errors are always streamed.
  */
 enum lt_info_mode {
+	LT_INFO_COUNT,
 	LT_INFO_FIRST,
 	LT_INFO_ALL,
-	LT_INFO_COUNT,
 };
 
 /*

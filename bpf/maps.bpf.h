@@ -27,7 +27,7 @@ const volatile bool cfg_user = false;
 /* Output shaping. */
 const volatile bool cfg_stacks = true;
 const volatile bool cfg_by_cgroup;
-const volatile __u32 cfg_info = LT_INFO_FIRST;	/* enum lt_info_mode */
+const volatile __u32 cfg_info = LT_INFO_COUNT;	/* enum lt_info_mode */
 
 /* Rule set: severity per kind; allocations split by whether they sleep. */
 const volatile __u32 cfg_sev[LT_K_MAX];

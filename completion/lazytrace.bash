@@ -44,7 +44,7 @@ _lazytrace()
 		mapfile -t COMPREPLY < <(compgen -W "pre-7.0 7.0" -- "$cur")
 		return ;;
 	--info)
-		mapfile -t COMPREPLY < <(compgen -W "first all count" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "count first all" -- "$cur")
 		return ;;
 	--fail-on)
 		# a comma list: complete the last element

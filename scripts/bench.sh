@@ -34,7 +34,7 @@ cp bench/guest-bench.sh "$P"/test.sh
 scripts/pack-dyn.sh "$BT" "$P/bt" || exit 2
 [ "$(basename "$BT")" = bpftrace ] || mv "$P/bt/$(basename "$BT")" "$P/bt/bpftrace"
 
-configs="untraced default stacks nostacks infoall kprobe tracepoint bpftrace"
+configs="untraced default infofirst stacks nostacks kprobe tracepoint bpftrace"
 if [ $smoke = 1 ]; then
 	reps=${LT_BENCH_REPS:-1}
 	configs="untraced default bpftrace"

@@ -82,8 +82,8 @@ static const struct argp_option options[] = {
 	{ "dedup", OPT_DEDUP, NULL, 0,
 	  "Print each (kind, stack) once; the summary counts them", 0 },
 	{ "info", OPT_INFO, "WHEN", 0,
-	  "Legal (info) findings: 'first' of each stack printed, the rest "
-	  "counted (default); 'all' printed; 'count' counted only", 0 },
+	  "Legal (info) findings: 'count' only (default); 'first' of each "
+	  "stack printed, the rest counted; 'all' printed", 0 },
 	{ "syslog", OPT_SYSLOG, NULL, 0, "Also send findings to syslog", 0 },
 	{ 0 },
 };
@@ -97,8 +97,8 @@ struct parse_ctx {
 static int info_parse(const char *s, unsigned int *out)
 {
 	static const char *const names[] = {
-		[LT_INFO_FIRST] = "first", [LT_INFO_ALL] = "all",
-		[LT_INFO_COUNT] = "count",
+		[LT_INFO_COUNT] = "count", [LT_INFO_FIRST] = "first",
+		[LT_INFO_ALL] = "all",
 	};
 
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -331,8 +331,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_INFO:
 		if (info_parse(arg, &cfg->info))
-			return fail(st, "unknown --info '%s': use first, all "
-				    "or count", arg);
+			return fail(st, "unknown --info '%s': use count, "
+				    "first or all", arg);
 		break;
 	case ARGP_KEY_ARG:
 		if (pc->npos == 0) {

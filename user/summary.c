@@ -328,7 +328,7 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 			s->rate_limited, s->deduplicated);
 	if (sum->stats[LT_ST_INFO_HELD])
 		fprintf(s->out, "Legal (info) findings counted, not printed: "
-			"%llu (--info all prints them)\n",
+			"%llu\n  (--info first: one per stack)\n",
 			sum->stats[LT_ST_INFO_HELD]);
 }
 

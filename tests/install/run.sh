@@ -67,7 +67,7 @@ check "completes a --fail-on list" \
 check "completes --rules values" [ "${got[4]:-}" = "pre-7.0 7.0" ]
 check "completes the report subcommand" [ "${got[5]:-}" = "report" ]
 check "completes report's --output" [ "${got[6]:-}" = "--output" ]
-check "completes --info values" [ "${got[7]:-}" = "first all count" ]
+check "completes --info values" [ "${got[7]:-}" = "count first all" ]
 
 # The unit verifies against what was just installed. (--root wants a
 # whole systemd tree; the unit's ExecStart is pointed at DESTDIR instead.)

@@ -65,7 +65,8 @@ if scenario pre7 debug-pagealloc pre-7.0; then
 	is debug-pagealloc summary.findings.alloc_in_lazy 1
 	is debug-pagealloc total 3
 fi
-if scenario v7 debug-pagealloc@v7 7.0; then
+# --info all: the legal nested_enter is streamed, so its fields can be read
+if scenario v7 debug-pagealloc@v7 7.0 --info all; then
 	is debug-pagealloc@v7 field:nested_enter:depth 2
 	is debug-pagealloc@v7 field:nested_enter:severity info
 	# the deepest is 2, and its bucket is [2,2] now: exact
@@ -85,7 +86,7 @@ if scenario pre7 seed-v2 pre-7.0 --seed-v2; then
 fi
 
 # 5. 7.0 pause/resume
-if scenario v7 pause-resume 7.0; then
+if scenario v7 pause-resume 7.0 --info all; then
 	is pause-resume summary.findings.alloc_in_lazy 0
 	is pause-resume hmax:nesting_depth 2
 	is pause-resume field:nested_enter:depth 2
@@ -122,36 +123,41 @@ if scenario pre7 flush-in-lazy pre-7.0; then
 fi
 
 # 9. 8 threads x 10000 sections; one thread allocates in 100 of them.
-# Under 7.0 rules those allocations are legal (info): by default the first
-# of each stack is streamed and the rest only counted (--info first).
+# Under 7.0 rules those allocations are legal (info): by default they are
+# only counted, without a stack (--info count).
 if scenario v7 concurrency 7.0; then
-	tid=$(sed -n 's/^ALLOCATOR tid=//p' "$T/concurrency.out")
 	is concurrency summary.findings.alloc_in_lazy 100
-	is concurrency field:alloc_in_lazy:tid "$tid"
-	is concurrency field:alloc_in_lazy:depth 1
-	is concurrency field:alloc_in_lazy:severity info
 	is concurrency summary.events.section_enter 80000
-	groups=$(q concurrency groups:alloc_in_lazy)
-	check "concurrency: one streamed record per stack ($groups groups)" \
-		[ "$(q concurrency count:alloc_in_lazy)" = "$groups" ]
-	check "concurrency: streamed + held = aggregated" \
-		[ $(( $(q concurrency count:alloc_in_lazy) + \
-		      $(q concurrency summary.info_held) )) -eq 100 ]
+	is concurrency count:alloc_in_lazy 0
+	is concurrency summary.info_held 100
+	# counted without unwinding: one group, no stack
+	is concurrency groups:alloc_in_lazy 1
 	is concurrency groupsum:alloc_in_lazy 100
+	is concurrency summary.stacks_lost 0
+fi
+# --info first: the first of each stack streamed, the rest counted
+if scenario v7 concurrency@first 7.0 --info first; then
+	tid=$(sed -n 's/^ALLOCATOR tid=//p' "$T/concurrency@first.out")
+	is concurrency@first summary.findings.alloc_in_lazy 100
+	is concurrency@first field:alloc_in_lazy:tid "$tid"
+	is concurrency@first field:alloc_in_lazy:depth 1
+	is concurrency@first field:alloc_in_lazy:severity info
+	groups=$(q concurrency@first groups:alloc_in_lazy)
+	str=$(q concurrency@first count:alloc_in_lazy)
+	check "concurrency@first: one streamed record per stack ($groups)" \
+		[ "$str" = "$groups" ]
+	check "concurrency@first: streamed + held = aggregated" \
+		[ $((str + $(q concurrency@first summary.info_held))) -eq 100 ]
+	is concurrency@first groupsum:alloc_in_lazy 100
 fi
 if scenario v7 concurrency@all 7.0 --info all; then
+	tid=$(sed -n 's/^ALLOCATOR tid=//p' "$T/concurrency@all.out")
 	is concurrency@all summary.findings.alloc_in_lazy 100
 	is concurrency@all count:alloc_in_lazy 100
+	is concurrency@all field:alloc_in_lazy:tid "$tid"
+	is concurrency@all field:alloc_in_lazy:depth 1
 	is concurrency@all summary.info_held 0
 	is concurrency@all total 100
-fi
-if scenario v7 concurrency@count 7.0 --info count; then
-	is concurrency@count summary.findings.alloc_in_lazy 100
-	is concurrency@count count:alloc_in_lazy 0
-	is concurrency@count summary.info_held 100
-	# counted without unwinding: one group, no stack
-	is concurrency@count groups:alloc_in_lazy 1
-	is concurrency@count summary.stacks_lost 0
 fi
 # Errors are never held back: the same allocations under pre-7.0 rules.
 if scenario v7 concurrency@pre7 pre-7.0; then

@@ -72,11 +72,11 @@ static void metrics_top_and_rate(void **state)
 
 	assert_int_equal(PARSE(&c, "--dedup"), 0);
 	assert_int_equal(c.metrics_top, 10);	/* the default */
-	assert_int_equal(c.info, LT_INFO_FIRST);	/* the default */
+	assert_int_equal(c.info, LT_INFO_COUNT);	/* the default */
 	assert_int_equal(PARSE(&c, "--info", "all"), 0);
 	assert_int_equal(c.info, LT_INFO_ALL);
-	assert_int_equal(PARSE(&c, "--info=count"), 0);
-	assert_int_equal(c.info, LT_INFO_COUNT);
+	assert_int_equal(PARSE(&c, "--info=first"), 0);
+	assert_int_equal(c.info, LT_INFO_FIRST);
 	assert_int_not_equal(PARSE(&c, "--info", "some"), 0);
 	assert_non_null(strstr(c.err, "unknown --info 'some'"));
 	assert_int_equal(PARSE(&c, "--metrics-top", "0"), 0);

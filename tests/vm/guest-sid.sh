@@ -25,10 +25,10 @@ nbcount lt-exitstorm >/tmp/nb.out 2>&1 &
 NB=$!
 wait_line /tmp/nb.out "nbcount: ready" 120 || exit 1
 # These stream every legal (info) finding (--info all), so that each
-# record can be checked; "first" runs with the default policy.
+# record can be checked; "first" streams one per stack (--info first).
 start_lt fentry --mode fentry --comm lt-exitstorm --info all || exit 1
 start_lt kprobe --mode kprobe --comm lt-exitstorm --info all || exit 1
-start_lt first --mode fentry --comm lt-exitstorm || exit 1
+start_lt first --mode fentry --comm lt-exitstorm --info first || exit 1
 # A second fentry instance on the same functions, with a 4 KiB ring and
 # its consumer stopped through the storm: the ring must overflow, and
 # its drop counter must account for every finding it could not stream.

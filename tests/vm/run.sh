@@ -133,6 +133,14 @@ sys.exit(not a or any(r['severity']!='info' or r['order']!=0 or r['caller'].spli
 	check "$L quiet workload ran" grep -q DONE $F/quiet.out
 	check "$L text mode run exits 0" [ "$(exit_of $F text)" = 0 ]
 	check "$L text output is under 80 columns" [ "$(awk 'length > 79' $F/text.out | wc -l)" -eq 0 ]
+	# the default policy (--info count): legal findings counted, none
+	# printed, and the summary says so
+	check "$L text run: legal findings counted, not printed" \
+		eval 'grep -qE "^Legal \(info\) findings counted, not printed: [1-9]" $F/text.out &&
+		      ! grep -qE "^[0-9:]+ info +alloc_in_lazy" $F/text.out'
+	check "$L text run: the count is the summary's" \
+		eval '[ "$(sed -n "s/^Legal (info) findings counted, not printed: //p" $F/text.out)" = \
+		        "$(awk "\$1 == \"alloc_in_lazy\" { print \$2 }" $F/text.out | head -1)" ]'
 	sed -n '1,40p' $F/text.out
 	check "$L 7.x keeps no per-task state (task_states 0)" \
 		[ "$($J $F/fentry.jsonl summary.task_states)" = 0 ]
@@ -140,9 +148,8 @@ sys.exit(not a or any(r['severity']!='info' or r['order']!=0 or r['caller'].spli
 	check_drop $F "$L" "$nb"
 }
 
-# The default policy for legal findings (--info first), on the same storm:
-# every allocation counted, the first of each stack streamed, the rest
-# held back and counted as such.
+# --info first on the same storm: every allocation counted, the first of
+# each stack streamed, the rest held back and counted as such.
 check_first() {
 	local F=$1 L="$2 --info first" nb=$3 agg grp str held cm
 	agg=$($J $F/first.jsonl summary.findings.alloc_in_lazy)
