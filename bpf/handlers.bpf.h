@@ -208,6 +208,10 @@ static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
 		hist_add(LT_H_BATCH_PAGES, pages);
 	if (!lazy_view(t, &v))
 		return 0;
+	/* Outside a section (nearly always) the interrupt test, two reads,
+	 * changes nothing, unless a second source must be cross-checked. */
+	if (!v.active && cfg_src2 == LT_SRC_NONE)
+		return 0;
 	settle_view(ctx, t, &v, &c);
 	if (v.active)
 		raise(ctx, &c, LT_K_FLUSH_IN_LAZY);

@@ -482,7 +482,7 @@ HOST_LOG=$(host_log)
 ESC=$(printf '\033')
 ln -s "$(realpath $M)" "$T/sl/lt${ESC}[1mx"
 unshare -m --propagation private bash "$T/ns.sh" "$T/sl" \
-	$LT --uprobe-target $M --rules 7.0 --syslog -o /dev/null \
+	$LT --uprobe-target $M --rules 7.0 --info all --syslog -o /dev/null \
 	2>"$T/sl.err" &
 NS=$!
 PIDS+=($NS)
