@@ -119,9 +119,10 @@ if [ -x /lt/bpftool ]; then
 	wait_line /tmp/kill.err "tracing with" 120 || exit 1
 	kill_run kill
 	# kprobe mode (perf-event kprobes) in the middle of an exit storm:
-	# killed once its findings are being written, the workload running
-	$LT --mode kprobe --comm lt-exitstorm -j -o /tmp/killk.jsonl \
-		2>/tmp/killk.err &
+	# killed once its findings are being written (--info all: each legal
+	# allocation streamed), the workload running
+	$LT --mode kprobe --comm lt-exitstorm --info all -j \
+		-o /tmp/killk.jsonl 2>/tmp/killk.err &
 	PID_killk=$!
 	wait_line /tmp/killk.err "tracing with" 120 || exit 1
 	/lt/lt-exitstorm 100000 3000 >/dev/null &
