@@ -5,6 +5,7 @@ usage: jsonl.py FILE QUERY...
   summary.PATH          a field of the summary record (dots descend)
   count:KIND            finding records of that kind
   hist:NAME[:COMM]      total of histogram NAME (summed over comms)
+  hsum:NAME[:COMM]      sum of the values of histogram NAME (over comms)
   stackhas:KIND:FUNC    finding records of KIND whose stack has FUNC
   tids:KIND             distinct tids among findings of KIND
   groupstack:KIND:FUNC  exact (aggregated) count of KIND with FUNC in stack
@@ -36,6 +37,11 @@ def main():
         elif q.startswith("hist:"):
             parts = q.split(":")
             print(sum(r["total"] for r in recs if r.get("type") == "histogram"
+                      and r["name"] == parts[1]
+                      and (len(parts) < 3 or r["comm"] == parts[2])))
+        elif q.startswith("hsum:"):
+            parts = q.split(":")
+            print(sum(r["sum"] for r in recs if r.get("type") == "histogram"
                       and r["name"] == parts[1]
                       and (len(parts) < 3 or r["comm"] == parts[2])))
         elif q.startswith("stackhas:"):
