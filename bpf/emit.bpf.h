@@ -86,6 +86,17 @@ struct lt_ctx {
 	__u32 pause;
 };
 
+/* This CPU's slot of an existing group. The kernel zeroes the other CPUs'
+ * slots when a CPU inserts the group: a slot's first finding here must
+ * set first_ns, or the merged group would claim it began at boot. */
+static __always_inline void agg_bump(struct lt_agg_val *v, __u64 now)
+{
+	__sync_fetch_and_add(&v->count, 1);
+	if (!v->first_ns)
+		v->first_ns = now;
+	v->last_ns = now;
+}
+
 /* Returns true when this call created the group: its first finding. */
 static __always_inline bool agg_count(struct lt_agg_key *key, __u64 now)
 {
@@ -93,20 +104,17 @@ static __always_inline bool agg_count(struct lt_agg_key *key, __u64 now)
 	struct lt_agg_val init = { .count = 1, .first_ns = now, .last_ns = now };
 
 	if (v) {
-		__sync_fetch_and_add(&v->count, 1);
-		v->last_ns = now;
+		agg_bump(v, now);
 		return false;
 	}
 	if (!bpf_map_update_elem(&lt_agg, key, &init, BPF_NOEXIST))
 		return true;
 	/* Lost a race with another CPU inserting the same key. */
 	v = bpf_map_lookup_elem(&lt_agg, key);
-	if (v) {
-		__sync_fetch_and_add(&v->count, 1);
-		v->last_ns = now;
-	} else {
+	if (v)
+		agg_bump(v, now);
+	else
 		stat_inc(LT_ST_AGG_FULL);
-	}
 	return false;
 }
 

@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,6 +415,46 @@ static void fork_storm(void)
 	}
 }
 
+/*
+ * The same finding on two CPUs, one after the other: its group's per-CPU
+ * slots are merged by the loader, and the second CPU's slot, zeroed when
+ * the first CPU created the group, must still get a first-seen time.
+ * Prints the CPUs used and the CLOCK_MONOTONIC window around both.
+ */
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		perror("sched_setaffinity");
+		exit(1);
+	}
+}
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void two_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long long t0 = mono_ns();
+
+	/* one call site, so both findings have one stack, one group */
+	for (int i = 0; i < 2; i++) {
+		pin(i && n > 1 ? (int)n - 1 : 0);
+		roberts_bug();
+	}
+	printf("CPUS first=0 second=%ld t0=%llu t1=%llu\n", n > 1 ? n - 1 : 0,
+	       t0, mono_ns());
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -433,6 +474,7 @@ static const struct {
 	{ "concurrency", concurrency },
 	{ "storm", storm },
 	{ "fork-storm", fork_storm },
+	{ "two-cpus", two_cpus },
 };
 
 int main(int argc, char **argv)
