@@ -14,18 +14,21 @@ struct mmu_gather_batch___old {
 	struct page *pages[0];
 } __attribute__((preserve_access_index));
 
-/* Bit 1 of every entry ORed together, 8 entries a step. */
-static __always_inline __u64 batch_or(const struct lt_batch_buf *buf, __u32 nr)
+#define LT_VOLATILE(x)	(*(volatile typeof(x) *)&(x))
+
+/* Marks each block of 8 entries in which some entry has bit 1 set. */
+static __always_inline void batch_mark(struct lt_batch_buf *buf, __u32 nr)
 {
 	__u32 blocks = nr / 8;
-	__u64 acc = 0;
+	__u64 tail = 0;
 
 	for (__u32 k = 0; k < LT_BATCH_MAX / 8; k++) {
 		const __u64 *e = &buf->e[k * 8];
 
 		if (k >= blocks)
 			break;
-		acc |= e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7];
+		if ((e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7]) & 2)
+			LT_VOLATILE(buf->ranged) |= 1ULL << k;
 	}
 	/* The mask is a no-op (i < nr <= LT_BATCH_MAX) that the verifier
 	 * can follow; clang's rewrite of the bound alone it cannot. */
@@ -34,27 +37,27 @@ static __always_inline __u64 batch_or(const struct lt_batch_buf *buf, __u32 nr)
 
 		if (i >= nr)
 			break;
-		acc |= buf->e[i & (LT_BATCH_MAX - 1)];
+		tail |= buf->e[i & (LT_BATCH_MAX - 1)];
 	}
-	return acc & 2;
+	if ((tail & 2) && blocks < LT_BATCH_MAX / 8)
+		LT_VOLATILE(buf->ranged) |= 1ULL << blocks;
 }
 
 /*
  * Pages held by one batch. Since 6.9 a folio range takes two slots: the
  * page with ENCODED_PAGE_BIT_NR_PAGES_NEXT (value 2) set, then nr << 2,
- * whose own low bits are clear. So pages = entries - 2 * ranges + the
- * ranges' nr. Older kernels never set that bit, so this returns nr there.
- * One read of the whole batch, not one per 16 entries. Ranges come only
- * from large folios: a batch of small pages, the common case, is settled
- * by one OR over its entries (a third of the per-entry walk's cost, which
- * was the costliest probe on an exit: docs/PERFORMANCE.md), and only a
- * batch that holds a range is walked entry by entry.
+ * whose own low bits are clear. So pages = entries + (nr - 2) for each
+ * range, and - 1 for a range cut off its count. Older kernels never set
+ * that bit, so this returns the entries there. One read of the whole
+ * batch, not one per 16 entries. Ranges come only from large folios: the
+ * entries are ORed 8 at a time and only a block of 8 that holds a range
+ * start is walked entry by entry. The per-entry walk of every batch was
+ * the costliest probe on an exit (docs/PERFORMANCE.md).
  */
 static __always_inline __u64 batch_pages(struct mmu_gather_batch *b)
 {
 	__u32 nr = BPF_CORE_READ(b, nr), zero = 0, size;
 	struct lt_batch_buf *buf;
-	__u64 ranges = 0, in_ranges = 0, lone = 0;
 	void *base;
 
 	if (nr > LT_BATCH_MAX)
@@ -67,21 +70,29 @@ static __always_inline __u64 batch_pages(struct mmu_gather_batch *b)
 	if (!buf || !size || size > sizeof(buf->e) ||
 	    bpf_probe_read_kernel(buf->e, size, base))
 		return nr;
-	if (!batch_or(buf, nr))
+	LT_VOLATILE(buf->ranged) = 0;
+	batch_mark(buf, nr);
+	if (!LT_VOLATILE(buf->ranged))
 		return nr;
-	for (__u32 i = 0; i < LT_BATCH_MAX; i++) {
-		if (i >= nr)
-			break;
-		if (!(buf->e[i] & 2))
+	LT_VOLATILE(buf->delta) = 0;
+	for (__u32 k = 0; k < LT_BATCH_MAX / 8; k++) {
+		if (!((LT_VOLATILE(buf->ranged) >> k) & 1))
 			continue;
-		if (i + 1 < nr && i + 1 < LT_BATCH_MAX) {
-			ranges++;
-			in_ranges += buf->e[i + 1] >> 2;
-		} else {
-			lone++;	/* a range cut off its count: no pages */
+		for (__u32 j = 0; j < 8; j++) {
+			__u32 i = k * 8 + j;
+
+			if (i >= nr)
+				break;
+			if (!(buf->e[i & (LT_BATCH_MAX - 1)] & 2))
+				continue;
+			if (i + 1 < nr)	/* the range's count follows */
+				LT_VOLATILE(buf->delta) +=
+					(__s64)(buf->e[(i + 1) & (LT_BATCH_MAX - 1)] >> 2) - 2;
+			else		/* cut off its count: no pages */
+				LT_VOLATILE(buf->delta) -= 1;
 		}
 	}
-	return nr - 2 * ranges - lone + in_ranges;
+	return (__u64)((__s64)nr + LT_VOLATILE(buf->delta));
 }
 
 /*

@@ -93,6 +93,10 @@ struct {
 
 struct lt_batch_buf {
 	__u64 e[LT_BATCH_MAX];
+	/* Kept in memory, not registers, on purpose: the verifier does not
+	 * track map memory, so the walk's paths merge instead of multiplying. */
+	__u64 ranged;	/* bit k: entries 8k..8k+7 hold a range start */
+	__s64 delta;	/* pages minus entries, over the ranges seen */
 };
 
 struct {
