@@ -47,8 +47,11 @@ start() {
 	infofirst) set -- --info first ;;
 	kprobe) set -- --mode kprobe ;;
 	tracepoint) set -- --mode tracepoint ;;
-	bpftrace)
-		/lt/bt/bpftrace /lt/lazy.bt >/tmp/t.out 2>/tmp/t.err &
+	bpftrace|bpftracecount)
+		# 1: every finding printed (as --info all); 0: the legal ones
+		# only counted (as lazytrace's default)
+		m=1; [ $1 = bpftracecount ] && m=0
+		/lt/bt/bpftrace /lt/lazy.bt $m >/tmp/t.out 2>/tmp/t.err &
 		TP=$!
 		wait_line /tmp/t.out "READY lazy.bt" 600 || { cat /tmp/t.err; return 1; }
 		T0=$(cpu_ticks)
@@ -76,21 +79,24 @@ stop() {
 	for w in $WLS; do
 		eval "cmd=\$W_$w"
 		comm=${cmd%% *}
-		# bpftrace prints every finding; lazytrace counts every one per
-		# comm in the kernel (summary "comms") and by default prints
-		# none of the legal ones (--info)
-		if [ "$1" = bpftrace ]; then
-			n=$(grep -c "^[a-z_]* $comm " /tmp/t.out)
-			p=$n
-		else
+		# n: the findings counted for the comm, p: those printed.
+		# lazytrace counts every one per comm in the kernel (summary
+		# "comms") and by default prints none of the legal ones (--info)
+		case $1 in bpftrace*)
+			p=$(grep -c "^[a-z_]* $comm " /tmp/t.out)
+			# @legal[kind, comm]: N, the counted ones
+			n=$(awk -v c="$comm]:" '/^@legal\[/ && $2 == c { s += $3 }
+				END { print s + 0 }' /tmp/t.out)
+			n=$((n + p)) ;;
+		*)
 			n=$(grep '"type":"summary"' /tmp/t.out | grep -o \
 				"\"comm\":\"$comm\",\"kind\":\"[a-z_]*\",\"severity\":\"[a-z]*\",\"count\":[0-9]*" |
 				sed 's/.*://' | awk '{ s += $1 } END { print s + 0 }')
-			p=$(grep '"type":"finding"' /tmp/t.out | grep -c "\"comm\":\"$comm\"")
-		fi
+			p=$(grep '"type":"finding"' /tmp/t.out | grep -c "\"comm\":\"$comm\"") ;;
+		esac
 		echo "WLFIND wl=$w cfg=$1 rep=$2 n=$n printed=$p"
 	done
-	if [ "$1" = bpftrace ]; then
+	if [ "${1#bpftrace}" != "$1" ]; then
 		# @ev[...]: N per event, @nfind[...]: N per kind, "Lost N events"
 		awk -v tag="cfg=$1 rep=$2" '
 			/^@ev\[/ { ev += $2 }

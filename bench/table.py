@@ -15,14 +15,15 @@ import statistics
 import sys
 
 CONFIGS = ["untraced", "default", "infofirst", "stacks", "nostacks",
-           "kprobe", "tracepoint", "bpftrace"]
+           "kprobe", "tracepoint", "bpftracecount", "bpftrace"]
 LABEL = {"untraced": "untraced", "default": "lazytrace",
          "infofirst": "lazytrace --info first",
          "stacks": "lazytrace --info all --stacks 32",
          "nostacks": "lazytrace --info all --stacks 0",
          "kprobe": "lazytrace --mode kprobe",
          "tracepoint": "lazytrace --mode tracepoint",
-         "bpftrace": "bpftrace bench/lazy.bt"}
+         "bpftracecount": "bpftrace bench/lazy.bt 0",
+         "bpftrace": "bpftrace bench/lazy.bt 1"}
 KV = re.compile(r"(\w+)=(\S+)")
 
 

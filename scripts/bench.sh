@@ -34,10 +34,10 @@ cp bench/guest-bench.sh "$P"/test.sh
 scripts/pack-dyn.sh "$BT" "$P/bt" || exit 2
 [ "$(basename "$BT")" = bpftrace ] || mv "$P/bt/$(basename "$BT")" "$P/bt/bpftrace"
 
-configs="untraced default infofirst stacks nostacks kprobe tracepoint bpftrace"
+configs="untraced default infofirst stacks nostacks kprobe tracepoint bpftracecount bpftrace"
 if [ $smoke = 1 ]; then
 	reps=${LT_BENCH_REPS:-1}
-	configs="untraced default bpftrace"
+	configs="untraced default bpftracecount bpftrace"
 	cat >"$P/bench.conf" <<-EOC
 	W_exitstorm="lt-exitstorm 4 256"
 	W_munmap="lt-munmap 4 512"
