@@ -40,6 +40,11 @@ if [ -n "$BT" ]; then
 fi
 /lt/lt-exitstorm 24 3000
 kill -CONT $PID_drop
+# the tracer opts out of transparent huge pages (THP is "always" here):
+# none may back its memory, or its RSS jumps by 2 MiB at random
+awk '$1 == "AnonHugePages:" { s += $2 } END { print s + 0 }' \
+	/proc/$PID_fentry/smaps >/tmp/fentry.thp
+emit_file fentry.thp /tmp/fentry.thp
 stop_lt fentry
 stop_lt kprobe
 stop_lt first

@@ -144,6 +144,8 @@ sys.exit(not a or any(r['severity']!='info' or r['order']!=0 or r['caller'].spli
 	sed -n '1,40p' $F/text.out
 	check "$L 7.x keeps no per-task state (task_states 0)" \
 		[ "$($J $F/fentry.jsonl summary.task_states)" = 0 ]
+	check "$L no transparent huge page backs the tracer ($(cat $F/fentry.thp) KiB)" \
+		[ "$(cat $F/fentry.thp)" = 0 ]
 	check_first $F "$L" "$nb"
 	check_drop $F "$L" "$nb"
 	check_folios $F "$L"
