@@ -314,9 +314,10 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 				ksyms_format(s->ks, frames[j], buf, sizeof(buf)));
 	}
 	fprintf(s->out, "\nEvents:");
-	for (int e = 0; e < LT_EV_MAX; e++)
+	/* three a line, counting the attached ones only */
+	for (int e = 0, n = 0; e < LT_EV_MAX; e++)
 		if (s->plan.ev[e].method != LT_M_NONE)
-			fprintf(s->out, "%s%s %llu", e % 3 ? ", " : "\n  ",
+			fprintf(s->out, "%s%s %llu", n++ % 3 ? ", " : "\n  ",
 				event_name(e), sum->stats[e]);
 	fprintf(s->out, "\nGathers: %llu fullmm, %llu ranged\n",
 		sum->stats[LT_ST_GATHER_FULLMM], sum->stats[LT_ST_GATHER_PARTIAL]);

@@ -133,6 +133,8 @@ sys.exit(not a or any(r['severity']!='info' or r['order']!=0 or r['caller'].spli
 	check "$L quiet workload ran" grep -q DONE $F/quiet.out
 	check "$L text mode run exits 0" [ "$(exit_of $F text)" = 0 ]
 	check "$L text output is under 80 columns" [ "$(awk 'length > 79' $F/text.out | wc -l)" -eq 0 ]
+	check "$L text run: the events list starts on a line of its own" \
+		grep -qx "Events:" $F/text.out
 	# the default policy (--info count): legal findings counted, none
 	# printed, and the summary says so
 	check "$L text run: legal findings counted, not printed" \
