@@ -244,20 +244,32 @@ static __always_inline int on_batch_chain(void *ctx, __u32 slot,
 	return 0;
 }
 
-static __always_inline int on_gather_finish(struct mmu_gather *tlb)
+/* `typed`: tlb is fentry's BTF pointer, which plain loads may read (a
+ * constant at each call site, so each program keeps one branch); a
+ * kprobe's is a number, read through the helper. mprotect finishes a
+ * gather on every call: the two helper reads were a third of the probe. */
+static __always_inline int on_gather_finish(struct mmu_gather *tlb,
+					    bool typed)
 {
+	__u64 batches;
+	bool fullmm;
+
 	stat_inc(LT_EV_GATHER_FINISH);
 	if (cfg_user)
 		return 0;
 	if (filtered_out())
 		return 0;
+	if (typed) {
+		batches = tlb->batch_count;
+		fullmm = BPF_CORE_READ_BITFIELD(tlb, fullmm);
+	} else {
+		batches = BPF_CORE_READ(tlb, batch_count);
+		fullmm = BPF_CORE_READ_BITFIELD_PROBED(tlb, fullmm);
+	}
 	/* The on-stack local batch is always there; batch_count adds pages
 	 * allocated by tlb_next_batch. */
-	hist_add(LT_H_GATHER_BATCHES, BPF_CORE_READ(tlb, batch_count) + 1);
-	if (BPF_CORE_READ_BITFIELD_PROBED(tlb, fullmm))
-		stat_inc(LT_ST_GATHER_FULLMM);
-	else
-		stat_inc(LT_ST_GATHER_PARTIAL);
+	hist_add(LT_H_GATHER_BATCHES, batches + 1);
+	stat_inc(fullmm ? LT_ST_GATHER_FULLMM : LT_ST_GATHER_PARTIAL);
 	return 0;
 }
 

@@ -89,7 +89,7 @@ int BPF_PROG(fe_table_free, struct mmu_gather *tlb)
 SEC("fentry")
 int BPF_PROG(fe_gather_finish, struct mmu_gather *tlb)
 {
-	return on_gather_finish(tlb);
+	return on_gather_finish(tlb, true);
 }
 
 /* ---- kprobes: attached by address, cookie = (slot, event) ---- */
@@ -183,7 +183,7 @@ int BPF_KPROBE(kp_table_free, struct mmu_gather *tlb)
 SEC("kprobe")
 int BPF_KPROBE(kp_gather_finish, struct mmu_gather *tlb)
 {
-	return on_gather_finish(tlb);
+	return on_gather_finish(tlb, false);
 }
 
 /* ---- raw tracepoints: positional arguments of the TP_PROTO ---- */

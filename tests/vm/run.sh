@@ -121,6 +121,14 @@ check_7x() {
 		[ "$($J $F/fentry.jsonl hist:batch_pages)" = "$($J $F/kprobe.jsonl hist:batch_pages)" ]
 	check "$L gather_batches histogram filled" \
 		[ "$($J $F/fentry.jsonl hist:gather_batches)" -gt 0 ]
+	# fentry reads the gather through its typed pointer, kprobe mode
+	# through the helper: the same storm must give the same figures
+	check "$L fentry and kprobe agree on the gathers" \
+		eval '[ "$($J $F/fentry.jsonl summary.gathers_fullmm hmax:gather_batches hist:gather_batches)" = \
+		        "$($J $F/kprobe.jsonl summary.gathers_fullmm hmax:gather_batches hist:gather_batches)" ] &&
+		      [ "$($J $F/fentry.jsonl summary.gathers_fullmm)" -gt 0 ]'
+	check "$L fentry and kprobe agree on the ranged gathers" \
+		[ "$($J $F/fentry.jsonl summary.gathers_ranged)" = "$($J $F/kprobe.jsonl summary.gathers_ranged)" ]
 	check "$L alloc findings are GFP_NOWAIT info under 7.0 rules" \
 		python3 -c "
 import json,sys
