@@ -4,6 +4,26 @@
 #define LT_EMIT_BPF_H
 
 #include "maps.bpf.h"
+#include "comm_bits.h"
+
+/*
+ * The current comm as bpf_get_current_comm() writes it, from two plain
+ * loads of task->comm instead of a helper call: every histogram update
+ * keys on it, and on the TLB flush and gather probes the helper was a third
+ * of hist_add() (docs/PERFORMANCE.md). The kernel sets comm with
+ * strscpy_pad(), so the bytes after its NUL are zero already; the cut keeps
+ * a comm read mid-rename one NUL-terminated name, as the helper does.
+ */
+static __always_inline void current_comm(char out[LT_COMM_LEN])
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 w[2];
+
+	w[0] = *(__u64 *)&t->comm[0];
+	w[1] = *(__u64 *)&t->comm[8];
+	lt_comm_cut(w);
+	__builtin_memcpy(out, w, LT_COMM_LEN);
+}
 
 static __always_inline bool filtered_out(void)
 {
@@ -14,7 +34,7 @@ static __always_inline bool filtered_out(void)
 	if (cfg_comm_on) {
 		char comm[LT_COMM_LEN];
 
-		bpf_get_current_comm(comm, sizeof(comm));
+		current_comm(comm);
 		for (int i = 0; i < LT_COMM_LEN; i++) {
 			if (comm[i] != cfg_comm[i])
 				return true;
@@ -59,7 +79,7 @@ static __always_inline void hist_add(__u32 hist, __u64 value)
 
 	if (cfg_by_cgroup)
 		key.cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	current_comm(key.comm);
 	h = bpf_map_lookup_elem(&lt_hists, &key);
 	if (!h) {
 		bpf_map_update_elem(&lt_hists, &key, &zero_hist, BPF_NOEXIST);
@@ -124,7 +144,7 @@ static __always_inline void comm_count(__u32 kind, __u32 severity)
 	struct lt_comm_key k = { .kind = kind, .severity = severity };
 	__u64 one = 1, *v;
 
-	bpf_get_current_comm(k.comm, sizeof(k.comm));
+	current_comm(k.comm);
 	v = bpf_map_lookup_elem(&lt_comms, &k);
 	if (!v && bpf_map_update_elem(&lt_comms, &k, &one, BPF_NOEXIST))
 		v = bpf_map_lookup_elem(&lt_comms, &k);	/* lost a race */
@@ -174,7 +194,7 @@ static __always_inline void fill_record(struct lt_finding *f,
 	f->order = c->order;
 	f->stack_id = stack_id;
 	f->nstack = 0;
-	bpf_get_current_comm(f->comm, sizeof(f->comm));
+	current_comm(f->comm);
 }
 
 /*
