@@ -150,7 +150,7 @@ unit-test: $(UNIT_TESTS) $(OUT)/fixture_btf.o
 $(OUT)/fixture_btf.o: tests/fixtures/fixture_btf.c
 	$(CLANG) -g -O0 -target bpf -c $< -o $@
 
-host-test: all workloads
+host-test: all workloads $(OUT)/fixture_btf.o
 	tests/host/run.sh
 
 model-test: all models

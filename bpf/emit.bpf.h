@@ -84,8 +84,10 @@ static __always_inline void hist_add(__u32 hist, __u64 value)
 	if (!h) {
 		bpf_map_update_elem(&lt_hists, &key, &zero_hist, BPF_NOEXIST);
 		h = bpf_map_lookup_elem(&lt_hists, &key);
-		if (!h)
+		if (!h) {	/* a new (comm, histogram) with no room */
+			stat_inc(LT_ST_HIST_FULL);
 			return;
+		}
 	}
 	slot = log2_slot(value);
 	if (slot < LT_HIST_SLOTS)

@@ -110,6 +110,7 @@ enum lt_stat {
 	LT_ST_TASKS_NEW,			/* lt_tasks entries created */
 	LT_ST_TASKS_GONE,			/* ... deleted at task exit */
 	LT_ST_INFO_HELD,			/* info findings not streamed */
+	LT_ST_HIST_FULL,			/* histogram samples: map full */
 	LT_ST_MAX
 };
 

@@ -158,4 +158,8 @@ void features_probe(const struct btf *btf, const char *fentry_target,
 	probe_fentry(btf, fentry_target, f);
 	probe_kprobe(kprobe_addr, f);
 	probe_raw_tp(f);
+	/* Tracing programs may allocate map elements at insert since
+	 * bpf_mem_alloc (6.1, 96da3f7d489d); before it the kernel WARNs. */
+	f->alloc_at_insert = btf && btf__find_by_name_kind(btf, "bpf_mem_alloc",
+							   BTF_KIND_STRUCT) >= 0;
 }

@@ -194,6 +194,9 @@ int metrics_walk(const struct lt_metrics *m, struct lt_comm_top *top,
 		m->stats[LT_ST_RB_DROPS]);
 	counter(e, ctx, "lazytrace_aggregation_full_total",
 		"Findings not aggregated: map full", m->stats[LT_ST_AGG_FULL]);
+	counter(e, ctx, "lazytrace_hist_full_total",
+		"Histogram samples not kept: map full",
+		m->stats[LT_ST_HIST_FULL]);
 	counter(e, ctx, "lazytrace_stacks_lost_total",
 		"Stacks lost to stack map collisions",
 		m->stats[LT_ST_STACK_LOST]);

@@ -252,6 +252,8 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 			       json_object_new_uint64(sum->stats[LT_ST_INFO_HELD]));
 	json_object_object_add(o, "aggregation_full",
 			       json_object_new_uint64(sum->stats[LT_ST_AGG_FULL]));
+	json_object_object_add(o, "hist_full",
+			       json_object_new_uint64(sum->stats[LT_ST_HIST_FULL]));
 	json_object_object_add(o, "stacks_lost",
 			       json_object_new_uint64(sum->stats[LT_ST_STACK_LOST]));
 	json_object_object_add(o, "prog_misses",
@@ -327,6 +329,9 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 	if (s->rate_limited || s->deduplicated)
 		fprintf(s->out, "Not printed: %llu rate-limited, %llu repeats\n",
 			s->rate_limited, s->deduplicated);
+	if (sum->stats[LT_ST_HIST_FULL])
+		fprintf(s->out, "Histogram samples lost, map full: %llu\n",
+			sum->stats[LT_ST_HIST_FULL]);
 	if (sum->stats[LT_ST_INFO_HELD])
 		fprintf(s->out, "Legal (info) findings counted, not printed: "
 			"%llu\n  (--info first: one per stack)\n",

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -455,6 +456,30 @@ static void two_cpus(void)
 	       t0, mono_ns());
 }
 
+/*
+ * 3000 comms, each one section: two histogram entries each (depth at the
+ * enter, span at the leave), 6000 for a 4096-entry histogram map. Every
+ * sample is either in a histogram or counted lost (summary hist_full).
+ */
+static void many_comms(void)
+{
+	char name[16];
+
+	for (int i = 0; i < 3000; i++) {
+		int s;
+
+		snprintf(name, sizeof(name), "lt-c%04d", i);
+		if (prctl(PR_SET_NAME, name)) {
+			perror("prctl");
+			exit(1);
+		}
+		s = ENTER();
+		(void)s;
+		LEAVE(s);
+	}
+	prctl(PR_SET_NAME, "lt-model-" MODEL_NAME);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -475,6 +500,7 @@ static const struct {
 	{ "storm", storm },
 	{ "fork-storm", fork_storm },
 	{ "two-cpus", two_cpus },
+	{ "many-comms", many_comms },
 };
 
 int main(int argc, char **argv)

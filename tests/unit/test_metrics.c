@@ -194,6 +194,7 @@ static void test_counters_and_plan(void **state)
 	m.stats[LT_ST_EVENT0 + LT_EV_TLB_FLUSH] = 77;	/* not planned */
 	m.stats[LT_ST_RB_DROPS] = 5;
 	m.stats[LT_ST_INFO_HELD] = 31;
+	m.stats[LT_ST_HIST_FULL] = 17;
 	t = render(&m, &top);
 	assert_int_equal(sample(t, "lazytrace_events_total{event=\"page_alloc\"}"), 123);
 	assert_int_equal(sample(t, "lazytrace_events_total{event=\"tlb_flush\"}"), -1);
@@ -202,6 +203,7 @@ static void test_counters_and_plan(void **state)
 	assert_int_equal(sample(t, "lazytrace_findings_rate_limited_total"), 4);
 	assert_int_equal(sample(t, "lazytrace_findings_deduplicated_total"), 2);
 	assert_int_equal(sample(t, "lazytrace_findings_info_held_total"), 31);
+	assert_int_equal(sample(t, "lazytrace_hist_full_total"), 17);
 	assert_int_equal(sample(t, "lazytrace_probe_info{event=\"page_alloc\","
 				"symbol=\"kmem:mm_page_alloc\",method=\"raw_tp\"}"), 1);
 	/* every family is declared once, before its samples */

@@ -263,7 +263,7 @@ static void test_counters_and_gauges(void **state)
 		assert_true(fi->metric[i]->counter->value == 0);
 	}
 	/* every family the text format has */
-	assert_int_equal(n, 10 + LT_H_MAX + 2);
+	assert_int_equal(n, 11 + LT_H_MAX + 2);
 	free_all(f, n);
 	free(s.buf);
 }
