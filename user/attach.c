@@ -60,13 +60,20 @@ static void set_knobs(struct lt_session *s)
 	ro->cfg_leave_sem = leave_sem(s);
 	for (int e = 0; e < LT_EV_MAX; e++)
 		ro->cfg_fentry_slot[e] = s->plan.ev[e].first_slot;
-	/* Preallocated, the per-CPU histogram values cost ~1.4 MB a CPU
-	 * whether or not a comm uses them (~270 MB on 192 CPUs); allocated at
-	 * insert, only the (comm, histogram) pairs seen. */
-	if (s->feat.alloc_at_insert)
-		bpf_map__set_map_flags(s->skel->maps.lt_hists,
-				       bpf_map__map_flags(s->skel->maps.lt_hists) |
-				       BPF_F_NO_PREALLOC);
+	/* Preallocated, the per-CPU values of the histogram, aggregation and
+	 * per-comm maps cost ~1.8 MB a CPU whether used or not (~340 MB on
+	 * 192 CPUs), where a trace fills a few dozen entries; allocated at
+	 * insert, only those. An insert the allocator refuses is counted as
+	 * a full map's would be (hist_full, aggregation_full). */
+	if (s->feat.alloc_at_insert) {
+		struct bpf_map *per_cpu[] = { s->skel->maps.lt_hists,
+			s->skel->maps.lt_agg, s->skel->maps.lt_comms };
+
+		for (size_t i = 0; i < sizeof(per_cpu) / sizeof(*per_cpu); i++)
+			bpf_map__set_map_flags(per_cpu[i],
+					       bpf_map__map_flags(per_cpu[i]) |
+					       BPF_F_NO_PREALLOC);
+	}
 	if (!s->cfg.stacks)
 		bpf_map__set_max_entries(s->skel->maps.lt_stacks, 1);
 	if (s->cfg.ring_kib)

@@ -113,9 +113,9 @@ void plan_print(struct lt_session *s, FILE *out)
 			"kernel BTF ___GFP_*_BIT (no tracefs format)" :
 			"none, hex only");
 	}
-	fprintf(out, "histogram map: %s\n", s->feat.alloc_at_insert ?
-		"entries allocated as comms appear" :
-		"preallocated, ~1.4 MB a CPU (kernel predates 6.1's\n"
+	fprintf(out, "per-CPU maps: %s\n", s->feat.alloc_at_insert ?
+		"entries allocated as they appear" :
+		"preallocated, ~1.8 MB a CPU (kernel predates 6.1's\n"
 		"  bpf_mem_alloc: run-time allocation would WARN)");
 	events(s, out);
 	state(s, out);

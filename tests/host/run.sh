@@ -62,11 +62,11 @@ check "list-probes: GFP names from the tracefs format" \
 check "list-probes: lines under 80 columns" [ "$(awk 'length > 79' "$T/plan" | wc -l)" -eq 0 ]
 # 6.18 has bpf_mem_alloc; a BTF without it (the test fixture) keeps the
 # preallocated histogram map and the plan says so
-check "list-probes: histogram map allocated at insert (6.1+)" \
-	grep -q "^histogram map: entries allocated as comms appear" "$T/plan"
+check "list-probes: per-CPU maps allocated at insert (6.1+)" \
+	grep -q "^per-CPU maps: entries allocated as they appear" "$T/plan"
 $LT --list-probes --btf build/fixture_btf.o >"$T/oldbtf.plan" 2>&1
-check "list-probes: a pre-6.1 BTF keeps the histogram map preallocated" \
-	grep -q "^histogram map: preallocated, ~1.4 MB a CPU" "$T/oldbtf.plan"
+check "list-probes: a pre-6.1 BTF keeps the per-CPU maps preallocated" \
+	grep -q "^per-CPU maps: preallocated, ~1.8 MB a CPU" "$T/oldbtf.plan"
 check "list-probes: nothing attached" detached
 
 # ---- tracepoint mode counts real page allocations and TLB flushes ----

@@ -19,6 +19,13 @@ emit_file() {
 	echo "=== END $1 ==="
 }
 
+# emit_dmesg_at_exit: hand the kernel's log to the host however the script
+# ends. The console is booted quiet, so a WARN() from a probe would reach
+# the host only this way (tests/vm/run.sh kernel_quiet).
+emit_dmesg_at_exit() {
+	trap 'dmesg >/tmp/dmesg 2>&1; emit_file dmesg /tmp/dmesg' EXIT
+}
+
 # start_lt NAME ARGS...: lazytrace in the background, JSON to /tmp/NAME.jsonl
 start_lt() {
 	name=$1

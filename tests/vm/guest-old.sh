@@ -2,6 +2,7 @@
 # Guest side of the pre-7.0 VM test: no counter source; lazytrace must say
 # so and still report allocations, flushes and batch sizes.
 . /lt/guest-lib.sh
+emit_dmesg_at_exit
 echo "KERNEL $(uname -r) $(uname -m)"
 
 $LT --list-probes >/tmp/plan 2>&1

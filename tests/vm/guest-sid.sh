@@ -2,6 +2,7 @@
 # Guest side of the 7.x VM test: run, then hand everything to the host,
 # which makes the assertions (tests/vm/run.sh).
 . /lt/guest-lib.sh
+emit_dmesg_at_exit
 echo "KERNEL $(uname -r) $(uname -m)"
 
 # Debian's bpftrace on the function lazytrace's fentry counts: started

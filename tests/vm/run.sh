@@ -66,6 +66,21 @@ boot() {
 		return 1
 	fi
 	tests/vm/extract.py "$d/log" "$d/files"
+	kernel_quiet "$1 $arch" "$d/files/dmesg"
+}
+
+# kernel_quiet LABEL DMESG: the kernel warned of nothing while lazytrace
+# loaded, attached, ran and detached (a WARN, BUG or oops prints a
+# "Call Trace"; oops=panic would end the VM before this).
+kernel_quiet() {
+	local bad
+	if [ ! -s "$2" ]; then
+		not_ok "$1: no dmesg came back from the guest"
+		return
+	fi
+	bad=$(grep -E 'WARNING: |BUG: |Oops|Call Trace|stack segment' "$2")
+	check "$1: the kernel logged no WARNING, BUG or trace (dmesg)" [ -z "$bad" ]
+	[ -z "$bad" ] || echo "$bad" | head -20
 }
 
 # The 7.x assertions, for every arch: FILES dir, label, expected uname -m.
