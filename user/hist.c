@@ -8,6 +8,7 @@
 #define HIST_LINE_MAX	79	/* keep every line under 80 columns */
 #define HIST_VAL_MIN_W	10	/* value columns wide enough for 2^33 */
 #define HIST_CNT_MIN_W	8
+#define HIST_RUN_FOLD	5	/* empty rows in a row that fold into one */
 
 unsigned int hist_slot(uint64_t v)
 {
@@ -151,6 +152,17 @@ static struct hist_cols layout(const unsigned long long *slots, unsigned int fir
 	return l;
 }
 
+/* Empty slots from i on, none if slots[i] has samples. */
+static unsigned int empty_run(const unsigned long long *slots, unsigned int i,
+			      unsigned int last)
+{
+	unsigned int j = i;
+
+	while (j < last && !slots[j])
+		j++;
+	return j - i;
+}
+
 void hist_print(FILE *out, const unsigned long long *slots, unsigned int n,
 		const char *unit)
 {
@@ -179,7 +191,18 @@ void hist_print(FILE *out, const unsigned long long *slots, unsigned int n,
 
 	for (unsigned int i = first; i <= last; i++) {
 		int s = slots[i] ? bar_len(slots[i], max, l.bar) : 0;
+		unsigned int run = empty_run(slots, i, last);
 		uint64_t lo, hi;
+
+		/* One whole-address-space flush puts a sample at 2^35 pages:
+		 * its 30-odd empty rows would push the rest off the screen. */
+		if (i > first && !slots[i - 1] && run + 1 >= HIST_RUN_FOLD) {
+			/* the run's first and last rows stay, for the bounds */
+			fprintf(out, "%*s... %u empty rows ...\n", l.vw, "",
+				run - 1);
+			i += run - 2;
+			continue;
+		}
 
 		hist_bounds(i, &lo, &hi);
 		memset(stars, '*', (size_t)s);

@@ -105,7 +105,8 @@ static void finding_json(struct lt_session *s, const struct lt_finding *f,
 	}
 	if (f->kind == LT_K_SLEEP_IN_LAZY)
 		fprintf(o, ",\"task_state\":%llu", f->detail);
-	fprintf(o, ",\"stack\":%s}\n", sf->json ? sf->json : "[]");
+	fprintf(o, ",\"stack_frames\":%zu,\"stack\":%s}\n", sf->frames,
+		sf->json ? sf->json : "[]");
 }
 
 /*

@@ -61,6 +61,11 @@ static char *frames_text(struct lt_session *s, const unsigned long long *st,
 	     i++, shown++)
 		fprintf(m, "    %.72s\n",
 			ksyms_format(s->ks, st[i], buf, sizeof(buf)));
+	/* Stacks are keyed on every captured frame: without this, two
+	 * stacks that part below the cut would print as one. */
+	if (shown && first + shown < n)
+		fprintf(m, "    ... %zu deeper (--stacks %zu shows all)\n",
+			n - first - shown, n - first);
 	if (fclose(m)) {
 		free(out);
 		return NULL;
@@ -91,6 +96,7 @@ void stack_fmt_build(struct lt_session *s, const unsigned long long *frames,
 	stack_allocator(s->ks, frames, n, out->alloc, sizeof(out->alloc),
 			out->caller, sizeof(out->caller));
 	/* Only the form this session prints: the other is never asked for. */
+	out->frames = n - first;
 	out->json = s->cfg.json ? frames_json(s, frames, first, n) : NULL;
 	out->json_alloc = s->cfg.json ? alloc_json(out) : NULL;
 	out->text = s->cfg.json ? NULL : frames_text(s, frames, first, n);

@@ -20,6 +20,7 @@ struct lt_stack_fmt {
 	char *json;		/* the shown frames as a JSON array */
 	char *json_alloc;	/* "allocator":..,"caller":.. members */
 	char *text;		/* the shown frames as indented text lines */
+	size_t frames;		/* kernel frames captured, shown or not */
 };
 
 /* Frames of a stack id from the stack map; returns how many (0 if none). */

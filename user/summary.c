@@ -293,8 +293,6 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 
 static void print_text(struct lt_session *s, const struct lt_summary *sum)
 {
-	__u64 frames[LT_MAX_STACK];
-	char buf[256];
 	size_t shown = 0;
 
 	fprintf(s->out, "\nFindings (rules %s, state %s):\n",
@@ -304,16 +302,15 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 			fprintf(s->out, "  %-20s %llu\n", kind_name(k), sum->kind[k]);
 	for (size_t i = 0; i < sum->ngroups && shown < 5; i++, shown++) {
 		const struct lt_group *gr = &sum->groups[i];
-		size_t n = stack_frames(s, gr->key.stack_id, frames);
-		size_t j = stack_first_frame(s->ks, frames, n), k = 0;
+		const struct lt_stack_fmt *f =
+			stack_cache_get(s, gr->key.stack_id);
 
 		fprintf(s->out, "\n  %llu x %s (%s) at %s, over %.3f s\n",
 			gr->val.count, kind_name(gr->key.kind),
 			severity_name(gr->key.severity), event_name(gr->key.event),
 			(gr->val.last_ns - gr->val.first_ns) / 1e9);
-		for (; j < n && k < (size_t)s->cfg.stacks; j++, k++)
-			fprintf(s->out, "    %.72s\n",
-				ksyms_format(s->ks, frames[j], buf, sizeof(buf)));
+		if (f && f->text)
+			fputs(f->text, s->out);
 	}
 	fprintf(s->out, "\nEvents:");
 	/* three a line, counting the attached ones only */

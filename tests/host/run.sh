@@ -124,6 +124,21 @@ else
 	kill $pid 2>/dev/null
 fi
 
+# Runs the kernel skipped, summed over the BPF programs process $1 holds.
+prog_misses_of() {
+	local fd id n=0 m
+	for fd in /proc/$1/fd/*; do
+		[ "$(readlink "$fd")" = anon_inode:bpf-prog ] || continue
+		id=$(sed -n 's/^prog_id:\t*//p' "/proc/$1/fdinfo/${fd##*/}")
+		m=$(bpftool -j prog show id "$id" | python3 -c \
+			'import json,sys; print(json.load(sys.stdin).get("recursion_misses", 0))')
+		n=$((n + m))
+	done
+	echo $n
+}
+# |$1 - $2| <= $3
+within() { [ $(($1 - $2)) -le "$3" ] && [ $(($2 - $1)) -le "$3" ]; }
+
 # ---- existing attachments: two lazytrace instances and a bpftrace on
 # the same tracepoint count the same allocations, exactly. The workload
 # runs under a comm of its own: other jobs on a shared machine run
@@ -142,6 +157,7 @@ pt=$!
 if wait_for "$T/a.err" "tracing with" 20 && wait_for "$T/b.err" "tracing with" 20 &&
    wait_for "$T/bt.out" READY 60; then
 	"$T/$WC" 8 512 >/dev/null
+	mt=$(prog_misses_of $pt)
 	kill -INT $pa $pb $pt
 	wait $pa; ra=$?
 	wait $pb; rb=$?
@@ -153,8 +169,17 @@ if wait_for "$T/a.err" "tracing with" 20 && wait_for "$T/b.err" "tracing with" 2
 	check "two instances: both exit 0" eval '[ $ra -eq 0 ] && [ $rb -eq 0 ]' 
 	check "two instances: both count every written page (>= 4096)" \
 		eval '[ "$na" -ge 4096 ] && [ "$nb" -ge 4096 ]' 
-	check "two instances and bpftrace agree exactly ($na $nb $nt)" \
-		eval '[ "$na" = "$nb" ] && [ "$na" = "$nt" ]' 
+	# The kernel skips a program entered again on a CPU (an interrupt's
+	# allocation, charged to the task it interrupted, while a tracer's
+	# program ran) and counts it: exact up to those, said when not 0.
+	ma=$($J "$T/a.jsonl" summary.prog_misses)
+	mb=$($J "$T/b.jsonl" summary.prog_misses)
+	[ "$ma$mb$mt" = 000 ] ||
+		echo "NOTE: runs the kernel skipped: $ma, $mb, bpftrace $mt"
+	check "two instances and bpftrace agree ($na $nb $nt; skipped $ma $mb $mt)" \
+		eval 'within "$na" "$nb" $((ma + mb)) &&
+		      within "$na" "$nt" $((ma + mt)) &&
+		      within "$nb" "$nt" $((mb + mt))' 
 	check "two instances: detached" detached
 else
 	not_ok "two instances and bpftrace did not all start: $(cat "$T/a.err" "$T/b.err" "$T/bt.err")"

@@ -8,6 +8,8 @@ usage: jsonl.py FILE QUERY...
   hsum:NAME[:COMM]      sum of the values of histogram NAME (over comms)
   stackhas:KIND:FUNC    finding records of KIND whose stack has FUNC
   tids:KIND             distinct tids among findings of KIND
+  framescut:KIND        findings of KIND whose stack_frames > len(stack)
+  framesbad:KIND        findings of KIND without stack_frames >= len(stack)
   groupstack:KIND:FUNC  exact (aggregated) count of KIND with FUNC in stack
   groups:KIND           summary groups (kind, severity, event, stack) of KIND
   groupsum:KIND         exact count of KIND summed over its summary groups
@@ -81,6 +83,12 @@ def main():
             print(sum(b["count"] for r in recs if r.get("type") == "histogram"
                       and r["name"] == name for b in r["buckets"]
                       if b["low"] >= int(low)))
+        elif q.startswith("framescut:"):
+            print(sum(1 for f in finds if f["kind"] == q[10:]
+                      and f.get("stack_frames", -1) > len(f["stack"])))
+        elif q.startswith("framesbad:"):
+            print(sum(1 for f in finds if f["kind"] == q[10:]
+                      and not f.get("stack_frames", -1) >= len(f["stack"])))
         elif q.startswith("tids:"):
             print(len({f["tid"] for f in finds if f["kind"] == q[5:]}))
         else:

@@ -233,7 +233,9 @@ static void wide_values_shrink_the_bar(void **state)
 	s[0] = 1;
 	s[39] = 123456789012ULL;
 	text = print(s, LT_HIST_SLOTS, "ns");
-	assert_int_equal(check_lines(text), 41);
+	/* header, slot 0, slot 1, "... 36 empty rows ...", slot 38, 39 */
+	assert_int_equal(check_lines(text), 6);
+	assert_non_null(strstr(text, "... 36 empty rows ...\n"));
 	/* The rows still read back as "lo -> hi : count |bar|". */
 	row = text + strlen(text) - 1;
 	while (row > text && row[-1] != '\n')
@@ -244,6 +246,41 @@ static void wide_values_shrink_the_bar(void **state)
 	assert_int_equal(hi, UINT64_MAX);
 	assert_int_equal(count, 123456789012ULL);
 	assert_true(strlen(bar) < 40);
+	free(text);
+}
+
+/* Lines for samples in slots a <= b only: a run of 5 or more empty rows
+ * prints as its first row, one "..." line and its last row. */
+static int expected_lines(unsigned int a, unsigned int b)
+{
+	unsigned int empty = b > a ? b - a - 1 : 0;
+
+	return 1 + (int)(b - a + 1) - (empty >= 5 ? (int)empty - 3 : 0);
+}
+
+static void long_empty_runs_fold(void **state)
+{
+	unsigned long long s[LT_HIST_SLOTS] = { 0 };
+	char *text;
+
+	(void)state;
+	s[2] = 7;	/* 4 empty rows: shown, folding saves nothing */
+	s[7] = 1;	/* 5 empty rows: folded */
+	s[13] = 2;
+	text = print(s, LT_HIST_SLOTS, "pages");
+	assert_string_equal(text,
+		"     pages               : count    distribution\n"
+		"         2 -> 2          : 7        |****************************************|\n"
+		"         3 -> 4          : 0        |                                        |\n"
+		"         5 -> 8          : 0        |                                        |\n"
+		"         9 -> 16         : 0        |                                        |\n"
+		"        17 -> 32         : 0        |                                        |\n"
+		"        33 -> 64         : 1        |*****                                   |\n"
+		"        65 -> 128        : 0        |                                        |\n"
+		"          ... 3 empty rows ...\n"
+		"      1025 -> 2048       : 0        |                                        |\n"
+		"      2049 -> 4096       : 2        |***********                             |\n");
+	assert_int_equal(check_lines(text), 11);
 	free(text);
 }
 
@@ -263,7 +300,8 @@ static void no_line_reaches_80_columns(void **state)
 			s[last / 2] = 1;
 			text = print(s, LT_HIST_SLOTS,
 				     "a very long unit name that keeps going and going");
-			assert_int_equal(check_lines(text), (int)(last - last / 2) + 2);
+			assert_int_equal(check_lines(text),
+					 expected_lines(last / 2, last));
 			free(text);
 		}
 	}
@@ -282,6 +320,7 @@ int main(void)
 		cmocka_unit_test(leading_empty_slots_are_not_printed),
 		cmocka_unit_test(empty_histogram),
 		cmocka_unit_test(wide_values_shrink_the_bar),
+		cmocka_unit_test(long_empty_runs_fold),
 		cmocka_unit_test(no_line_reaches_80_columns),
 	};
 	return cmocka_run_group_tests_name("hist: log2 slots and text output",

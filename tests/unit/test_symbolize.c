@@ -3,10 +3,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "ksyms.h"
 #include "symbolize.h"
+#include "stack_cache.h"
 #include "fixtures.h"
 
 static struct lt_ksyms *ks;
@@ -75,6 +77,45 @@ static void no_allocator_frames(void **state)
 	assert_string_equal(caller, "");
 }
 
+/* The text form of the 5 kernel frames above, cut at stacks frames. */
+static char *text_at(int stacks)
+{
+	struct lt_session s;
+	struct lt_stack_fmt f = { .id = -1 };
+	char *text;
+
+	memset(&s, 0, sizeof(s));
+	s.ks = ks;
+	s.cfg.stacks = stacks;
+	stack_fmt_build(&s, fentry_stack, 7, &f);
+	assert_int_equal(f.frames, 5);	/* the shown ones or not */
+	assert_non_null(f.text);
+	assert_null(f.json);
+	text = strdup(f.text);
+	stack_fmt_clear(&f);
+	return text;
+}
+
+/* Stacks that part below the cut must not print as the same stack. */
+static void cut_stacks_say_so(void **state)
+{
+	char *t = text_at(3);
+
+	assert_string_equal(t,
+		"    __alloc_frozen_pages_noprof+0x9\n"
+		"    get_free_pages_noprof+0x11\n"
+		"    tlb_next_batch.isra.0+0x4f\n"
+		"    ... 2 deeper (--stacks 5 shows all)\n");
+	free(t);
+	t = text_at(5);
+	assert_null(strstr(t, "deeper"));
+	assert_non_null(strstr(t, "__zap_vma_range+0x45\n"));
+	free(t);
+	t = text_at(0);		/* stacks off: no frames, no note */
+	assert_string_equal(t, "");
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +123,7 @@ int main(void)
 		cmocka_unit_test(unknown_leading_frames_are_tracer_frames),
 		cmocka_unit_test(allocator_and_caller),
 		cmocka_unit_test(no_allocator_frames),
+		cmocka_unit_test(cut_stacks_say_so),
 	};
 	return cmocka_run_group_tests_name("symbolize", tests, setup, teardown);
 }

@@ -118,6 +118,11 @@ check_7x() {
 	check "$L exit storm yields alloc_in_lazy findings" [ "${fe:-0}" -gt 0 ]
 	check "$L streamed findings carry tlb_next_batch stacks" \
 		eval '[ "${fe_st:-0}" -gt 0 ] && [ "$fe_st" -eq "$fe_n" ]'
+	# exit-path stacks are ~17 frames deep; 8 are shown by default
+	fe_cut=$($J $F/fentry.jsonl framescut:alloc_in_lazy)
+	fe_bad=$($J $F/fentry.jsonl framesbad:alloc_in_lazy)
+	check "$L every cut stack says so ($fe_cut of $fe_n, $fe_bad wrong)" \
+		eval '[ "$fe_bad" -eq 0 ] && [ "$fe_cut" -eq "$fe_n" ]'
 	check "$L tlb_next_batch allocations equal the independent count" \
 		eval '[ -n "$nb" ] && [ "$nb" -gt 0 ] && [ "$fe_nb" -eq "$nb" ]'
 	# kprobe handlers run in a different context (arm64: under
