@@ -53,14 +53,14 @@ start() {
 		m=1; [ $1 = bpftracecount ] && m=0
 		/lt/bt/bpftrace /lt/lazy.bt $m >/tmp/t.out 2>/tmp/t.err &
 		TP=$!
-		wait_line /tmp/t.out "READY lazy.bt" 600 || { cat /tmp/t.err; return 1; }
+		wait_line /tmp/t.out "READY lazy.bt" 600 $TP || { cat /tmp/t.err; return 1; }
 		T0=$(cpu_ticks)
 		return 0 ;;
 	*) echo "unknown config $1"; return 1 ;;
 	esac
 	$LT "$@" -j -o /tmp/t.out 2>/tmp/t.err &
 	TP=$!
-	wait_line /tmp/t.err "tracing with" 600 || return 1
+	wait_line /tmp/t.err "tracing with" 600 $TP || return 1
 	T0=$(cpu_ticks)
 }
 

@@ -17,7 +17,7 @@ echo "== tracing an exit storm (24 processes, 3000 small pages each)"
 # counted; --info first also prints where, once per stack
 $LT --comm lt-exitstorm --stacks 8 --info first 2>/tmp/err >/tmp/out &
 P=$!
-wait_line /tmp/err "tracing with" 120
+wait_line /tmp/err "tracing with" 120 $P || exit 1
 /lt/lt-exitstorm 24 3000
 kill -INT $P
 wait $P

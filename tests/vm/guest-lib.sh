@@ -3,10 +3,16 @@
 LT=/lt/lazytrace
 export PATH=/lt:$PATH
 
-# wait_line FILE PATTERN SECONDS: wait for a line, not for a time.
+# wait_line FILE PATTERN SECONDS [PID]: until FILE has PATTERN; with PID,
+# give up as soon as that process is gone (a tracer that refused to start
+# fails the run at once, not after SECONDS of emulated time)
 wait_line() {
 	n=0
 	until grep -q -- "$2" "$1" 2>/dev/null; do
+		if [ -n "$4" ] && ! kill -0 "$4" 2>/dev/null; then
+			grep -q -- "$2" "$1" 2>/dev/null && return 0
+			echo "EXITED before '$2' in $1"; cat "$1"; return 1
+		fi
 		n=$((n + 1))
 		[ $n -lt $(($3 * 20)) ] || { echo "TIMEOUT waiting for '$2' in $1"; cat "$1"; return 1; }
 		sleep 0.05
@@ -32,7 +38,7 @@ start_lt() {
 	shift
 	$LT "$@" -j -o /tmp/$name.jsonl 2>/tmp/$name.err &
 	eval "PID_$name=$!"
-	wait_line /tmp/$name.err "tracing with" 120
+	wait_line /tmp/$name.err "tracing with" 120 $!
 }
 
 # stop_lt NAME: SIGINT, wait, hand the output and exit code to the host

@@ -24,7 +24,7 @@ emit_file plan /tmp/plan
 # same exit storm: all three must agree.
 nbcount lt-exitstorm >/tmp/nb.out 2>&1 &
 NB=$!
-wait_line /tmp/nb.out "nbcount: ready" 120 || exit 1
+wait_line /tmp/nb.out "nbcount: ready" 120 $NB || exit 1
 # These stream every legal (info) finding (--info all), so that each
 # record can be checked; "first" streams one per stack (--info first).
 start_lt fentry --mode fentry --comm lt-exitstorm --info all || exit 1
@@ -135,7 +135,7 @@ emit_file folios.thp /tmp/folios.thp
 # Human-readable run, for the record and the README.
 $LT --comm lt-exitstorm --stacks 6 -o /tmp/text.out 2>/tmp/text.err &
 T=$!
-wait_line /tmp/text.err "tracing with" 120 || exit 1
+wait_line /tmp/text.err "tracing with" 120 $T || exit 1
 /lt/lt-exitstorm 4 3000
 kill -INT $T
 wait $T
@@ -178,7 +178,7 @@ if [ -x /lt/bpftool ]; then
 	# the default plan (fentry), idle
 	$LT --comm lt-exitstorm 2>/tmp/kill.err >/dev/null &
 	PID_kill=$!
-	wait_line /tmp/kill.err "tracing with" 120 || exit 1
+	wait_line /tmp/kill.err "tracing with" 120 $PID_kill || exit 1
 	kill_run kill
 	# kprobe mode (perf-event kprobes) in the middle of an exit storm:
 	# killed once its findings are being written (--info all: each legal
@@ -186,7 +186,7 @@ if [ -x /lt/bpftool ]; then
 	$LT --mode kprobe --comm lt-exitstorm --info all -j \
 		-o /tmp/killk.jsonl 2>/tmp/killk.err &
 	PID_killk=$!
-	wait_line /tmp/killk.err "tracing with" 120 || exit 1
+	wait_line /tmp/killk.err "tracing with" 120 $PID_killk || exit 1
 	/lt/lt-exitstorm 100000 3000 >/dev/null &
 	W=$!
 	wait_line /tmp/killk.jsonl '"type":"finding"' 300 || exit 1
