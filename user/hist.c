@@ -163,10 +163,25 @@ static unsigned int empty_run(const unsigned long long *slots, unsigned int i,
 	return j - i;
 }
 
+static void print_row(FILE *out, const struct hist_cols *l,
+		      const unsigned long long *slots, unsigned int i,
+		      uint64_t max)
+{
+	char stars[HIST_BAR_MAX + 1];
+	int s = slots[i] ? bar_len(slots[i], max, l->bar) : 0;
+	uint64_t lo, hi;
+
+	hist_bounds(i, &lo, &hi);
+	memset(stars, '*', (size_t)s);
+	stars[s] = '\0';
+	fprintf(out, "%*llu -> %-*llu : %-*llu |%-*s|\n", l->vw,
+		(unsigned long long)lo, l->vw, (unsigned long long)hi,
+		l->cw, slots[i], l->bar, stars);
+}
+
 void hist_print(FILE *out, const unsigned long long *slots, unsigned int n,
 		const char *unit)
 {
-	char stars[HIST_BAR_MAX + 1];
 	unsigned int first, last;
 	struct hist_cols l;
 	uint64_t max = 0;
@@ -190,25 +205,20 @@ void hist_print(FILE *out, const unsigned long long *slots, unsigned int n,
 		unit ? unit : "", l.cw, "count");
 
 	for (unsigned int i = first; i <= last; i++) {
-		int s = slots[i] ? bar_len(slots[i], max, l.bar) : 0;
-		unsigned int run = empty_run(slots, i, last);
-		uint64_t lo, hi;
+		unsigned int run;
 
+		print_row(out, &l, slots, i, max);
 		/* One whole-address-space flush puts a sample at 2^35 pages:
-		 * its 30-odd empty rows would push the rest off the screen. */
-		if (i > first && !slots[i - 1] && run + 1 >= HIST_RUN_FOLD) {
-			/* the run's first and last rows stay, for the bounds */
-			fprintf(out, "%*s... %u empty rows ...\n", l.vw, "",
-				run - 1);
-			i += run - 2;
+		 * its 30-odd empty rows would push the rest off the screen.
+		 * The run's first and last rows stay, for the bounds. */
+		if (!slots[i])
 			continue;
+		run = empty_run(slots, i + 1, last);
+		if (run >= HIST_RUN_FOLD) {
+			print_row(out, &l, slots, i + 1, max);
+			fprintf(out, "%*s... %u empty rows ...\n", l.vw, "",
+				run - 2);
+			i += run - 1;	/* next: the run's last row */
 		}
-
-		hist_bounds(i, &lo, &hi);
-		memset(stars, '*', (size_t)s);
-		stars[s] = '\0';
-		fprintf(out, "%*llu -> %-*llu : %-*llu |%-*s|\n", l.vw,
-			(unsigned long long)lo, l.vw, (unsigned long long)hi,
-			l.cw, slots[i], l.bar, stars);
 	}
 }

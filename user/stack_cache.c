@@ -95,8 +95,8 @@ void stack_fmt_build(struct lt_session *s, const unsigned long long *frames,
 
 	stack_allocator(s->ks, frames, n, out->alloc, sizeof(out->alloc),
 			out->caller, sizeof(out->caller));
-	/* Only the form this session prints: the other is never asked for. */
 	out->frames = n - first;
+	/* Only the form this session prints: the other is never asked for. */
 	out->json = s->cfg.json ? frames_json(s, frames, first, n) : NULL;
 	out->json_alloc = s->cfg.json ? alloc_json(out) : NULL;
 	out->text = s->cfg.json ? NULL : frames_text(s, frames, first, n);
