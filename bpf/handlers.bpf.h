@@ -112,6 +112,103 @@ static __always_inline void settle_view(void *ctx, struct task_struct *t,
 	cross_check(ctx, t, v, irq, c);
 }
 
+static __always_inline __u32 *cpu_phase(void)
+{
+	__u32 k = 0;
+
+	return bpf_map_lookup_elem(&lt_phase, &k);
+}
+
+/*
+ * A leave or an enter that the kernel makes inside its own context switch
+ * or flush, not a section boundary; true when it was one (and is used up).
+ * Pre-7.0 Xen PV (6.1 paravirt.c:195-214, 6.12 enlighten_pv.c:423-442):
+ * the switch-out hook leaves lazy mode for the outgoing task through the
+ * same xen_leave_lazy_mmu, and __switch_to enters it again through the
+ * same enter symbol for the incoming one, on the incoming task's stack
+ * while `current` is still the outgoing task. The arch flush is a leave
+ * then an enter (6.1 paravirt.c:182, 6.12 mmu_pv.c:2140). Both run with
+ * preemption off, so the pair cannot interleave with another on the CPU.
+ */
+static __always_inline bool inner_pair(__u32 ev)
+{
+	__u32 *ph = cpu_phase();
+	__u32 tid, one = 1;
+
+	if (!ph || *ph == LT_PH_NONE)
+		return false;
+	if (ev == LT_EV_LEAVE && *ph == LT_PH_SWITCH_OUT) {
+		/* the outgoing task is current: it resumes at its switch-in */
+		tid = (__u32)bpf_get_current_pid_tgid();
+		if (bpf_map_update_elem(&lt_parked, &tid, &one, BPF_ANY))
+			stat_inc(LT_ST_PARKED_FULL);
+		return true;
+	}
+	if (ev == LT_EV_ENTER && *ph == LT_PH_SWITCH_IN) {
+		*ph = LT_PH_NONE;
+		stat_inc(LT_ST_SWITCH_PAIRS);
+		return true;
+	}
+	if (ev == LT_EV_LEAVE && *ph == LT_PH_FLUSH) {
+		*ph = LT_PH_FLUSH_LEFT;
+		return true;
+	}
+	if (ev == LT_EV_ENTER && *ph == LT_PH_FLUSH_LEFT) {
+		*ph = LT_PH_NONE;
+		stat_inc(LT_ST_FLUSH_PAIRS);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The arch flush hook. Pre-7.0 it re-enters lazy mode when the CPU is in
+ * MMU mode outside interrupts, as the kernel's own test does. 7.x Xen PV
+ * (mmu_pv.c:2154) reaches xen_flush_lazy_mmu from every arch leave: the
+ * task counters say which one (pgtable.h:287-323): enable_count 0 after
+ * the outermost disable (or a flush outside any section), still > 0 after
+ * a nested one, pause_count > 0 at a pause or a context switch.
+ */
+static __always_inline void on_arch_flush(void *ctx, struct task_struct *t)
+{
+	struct lt_view v;
+	__u32 *ph;
+
+	if (in_irq_ctx(ctx, t))
+		return;
+	if (cfg_src == LT_SRC_TASK_COUNTERS) {
+		read_counters(t, &v);
+		stat_inc(v.pause ? LT_ST_FLUSH_PAUSED :
+			 v.depth ? LT_ST_FLUSH_NESTED : LT_ST_FLUSH_LEAVE);
+		return;
+	}
+#if defined(__TARGET_ARCH_x86)
+	ph = cpu_phase();
+	if (ph && xen_cpu_in_mmu_mode())
+		*ph = LT_PH_FLUSH;
+#endif
+}
+
+/* Xen PV context-switch hooks (see inner_pair): `next` is the incoming
+ * task, the only one the switch-in hook names. */
+static __always_inline int on_switch(__u32 ev, struct task_struct *next)
+{
+	__u32 *ph = cpu_phase();
+	__u32 tid;
+
+	stat_inc(ev);
+	if (!ph)
+		return 0;
+	if (ev == LT_EV_SWITCH_OUT) {
+		*ph = LT_PH_SWITCH_OUT;
+		return 0;
+	}
+	tid = BPF_CORE_READ(next, pid);
+	*ph = bpf_map_delete_elem(&lt_parked, &tid) ? LT_PH_NONE :
+						      LT_PH_SWITCH_IN;
+	return 0;
+}
+
 /* Section boundaries: the event-tracked source (d). `state` is the leave
  * argument under the seed's v2 API, else unused. */
 static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
@@ -123,6 +220,14 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
 	__u64 now;
 
 	stat_inc(ev);
+	if (ev == LT_EV_FLUSH) {
+		on_arch_flush(ctx, t);
+		return 0;
+	}
+	/* before the interrupt test: a switch-in runs on the next task's
+	 * stack, which that test would take for an interrupt stack */
+	if (inner_pair(ev))
+		return 0;
 	/* 7.0's helpers return early in interrupt context; so do we. */
 	if (in_irq_ctx(ctx, t)) {
 		stat_inc(LT_ST_IRQ_SKIPPED);
@@ -144,6 +249,9 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
 	if (ev == LT_EV_ENTER) {
 		on_enter(ctx, st, &c, now);
 	} else if (ev == LT_EV_LEAVE) {
+		/* 7.0: a disable while paused has no effect (pgtable.h:291) */
+		if (st->pause && cfg_leave_sem == LT_LEAVE_COUNT)
+			return 0;
 		on_leave(ctx, st, &c, now, state);
 	} else if (ev == LT_EV_PAUSE) {
 		st->pause++;

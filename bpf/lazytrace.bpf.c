@@ -27,6 +27,20 @@ int BPF_PROG(fe_leave) { return on_boundary(ctx, LT_EV_LEAVE, FSLOT(LT_EV_LEAVE)
 SEC("fentry")
 int BPF_PROG(fe_flush) { return on_boundary(ctx, LT_EV_FLUSH, FSLOT(LT_EV_FLUSH), 0); }
 
+/* xen_start_context_switch(prev), paravirt_start_context_switch(prev) */
+SEC("fentry")
+int BPF_PROG(fe_switch_out, struct task_struct *prev)
+{
+	return on_switch(LT_EV_SWITCH_OUT, prev);
+}
+
+/* xen_end_context_switch(next), paravirt_end_context_switch(next) */
+SEC("fentry")
+int BPF_PROG(fe_switch_in, struct task_struct *next)
+{
+	return on_switch(LT_EV_SWITCH_IN, next);
+}
+
 SEC("fentry")
 int BPF_PROG(fe_pause) { return on_boundary(ctx, LT_EV_PAUSE, FSLOT(LT_EV_PAUSE), 0); }
 
@@ -107,6 +121,18 @@ int BPF_KPROBE(kp_leave, __u64 state)
 
 SEC("kprobe")
 int BPF_KPROBE(kp_flush) { return on_boundary(ctx, LT_EV_FLUSH, KSLOT(), 0); }
+
+SEC("kprobe")
+int BPF_KPROBE(kp_switch_out, struct task_struct *prev)
+{
+	return on_switch(LT_EV_SWITCH_OUT, prev);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_switch_in, struct task_struct *next)
+{
+	return on_switch(LT_EV_SWITCH_IN, next);
+}
 
 SEC("kprobe")
 int BPF_KPROBE(kp_pause) { return on_boundary(ctx, LT_EV_PAUSE, KSLOT(), 0); }

@@ -29,6 +29,8 @@ enum lt_event {
 	LT_EV_SYSCALL_EXIT,	/* return to user space */
 	LT_EV_TASK_EXIT,	/* task exit */
 	LT_EV_SCHED_SWITCH,	/* context switch */
+	LT_EV_SWITCH_OUT,	/* Xen PV: lazy mode left for the outgoing task */
+	LT_EV_SWITCH_IN,	/* Xen PV: ... and entered again for the next */
 	LT_EV_MAX
 };
 
@@ -111,6 +113,12 @@ enum lt_stat {
 	LT_ST_TASKS_GONE,			/* ... deleted at task exit */
 	LT_ST_INFO_HELD,			/* info findings not streamed */
 	LT_ST_HIST_FULL,			/* histogram samples: map full */
+	LT_ST_SWITCH_PAIRS,			/* scheduler leave/enter, no boundary */
+	LT_ST_FLUSH_PAIRS,			/* flush-internal leave/enter */
+	LT_ST_FLUSH_LEAVE,			/* 7.x arch flush: outermost disable */
+	LT_ST_FLUSH_NESTED,			/* ... nested disable */
+	LT_ST_FLUSH_PAUSED,			/* ... pause or switch-out */
+	LT_ST_PARKED_FULL,			/* lt_parked map full */
 	LT_ST_MAX
 };
 
@@ -195,6 +203,23 @@ struct lt_comm_key {
 	unsigned int kind;
 	unsigned int severity;
 	char comm[LT_COMM_LEN];
+};
+
+/*
+ * What the arch hooks are doing on this CPU, for telling section
+ * boundaries from the leave/enter pairs the kernel makes inside its own
+ * functions (docs/STATE.md, "Xen PV"):
+ *  SWITCH_OUT  a context switch began: a leave now parks the outgoing task;
+ *  SWITCH_IN   it ends: the next enter resumes the incoming, parked task;
+ *  FLUSH       a pre-7.0 arch flush: the next leave and enter are its own;
+ *  FLUSH_LEFT  ... its leave was seen, its enter comes next.
+ */
+enum lt_cpu_phase {
+	LT_PH_NONE,
+	LT_PH_SWITCH_OUT,
+	LT_PH_SWITCH_IN,
+	LT_PH_FLUSH,
+	LT_PH_FLUSH_LEFT,
 };
 
 /* Per-task state for the event-tracked source and section spans. */

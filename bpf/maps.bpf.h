@@ -12,6 +12,9 @@ const volatile __u32 cfg_layout = LT_LAYOUT_V7;
 const volatile __u32 cfg_tif_bit = 31;		/* arm64 TIF_LAZY_MMU */
 const volatile bool cfg_irq_check = true;	/* interrupt context detectable */
 const volatile __u64 cfg_thread_size = 16384;	/* x86-64 THREAD_SIZE, no KASAN */
+/* Xen PV per-cpu lazy mode: 0 xen_lazy_mode (6.7-6.19), 1 paravirt_lazy_mode
+ * (<= 6.6); both hold MMU == 1 (docs/STATE.md) */
+const volatile __u32 cfg_xen_var;
 
 /* Filters. */
 const volatile __u32 cfg_tgid;
@@ -121,5 +124,22 @@ static __always_inline void stat_inc(__u32 idx)
 	if (v)
 		*v += 1;
 }
+
+/* enum lt_cpu_phase of each CPU (lazytrace.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} lt_phase SEC(".maps");
+
+/* Tasks switched out inside a section (Xen PV): tid -> 1. A hash, not
+ * task storage: kprobe mode has the incoming task as a plain number. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u32);
+} lt_parked SEC(".maps");
 
 #endif

@@ -43,6 +43,23 @@ struct task_struct___ti {
  * an empty forward enum. libbpf matches typed ksym enums by kind only. */
 enum lt_xen_lazy_mode { LT_XEN_LAZY_NONE, LT_XEN_LAZY_MMU, LT_XEN_LAZY_CPU };
 extern enum lt_xen_lazy_mode xen_lazy_mode __ksym __weak;
+/* <= 6.6: static DEFINE_PER_CPU(enum paravirt_lazy_mode, paravirt_lazy_mode)
+ * in arch/x86/kernel/paravirt.c (6.1:156), in BTF as a static VAR and in
+ * kallsyms as type A; PARAVIRT_LAZY_MMU == 1 as well (paravirt_types.h). */
+extern enum lt_xen_lazy_mode paravirt_lazy_mode __ksym __weak;
+
+/* This CPU's Xen PV lazy mode is MMU. The kernel's own getters say NONE in
+ * interrupt context; callers settle that with the interrupt test. */
+static __always_inline bool xen_cpu_in_mmu_mode(void)
+{
+	enum lt_xen_lazy_mode *m = 0;
+
+	if (cfg_xen_var == 0 && &xen_lazy_mode)
+		m = bpf_this_cpu_ptr(&xen_lazy_mode);
+	else if (cfg_xen_var == 1 && &paravirt_lazy_mode)
+		m = bpf_this_cpu_ptr(&paravirt_lazy_mode);
+	return m && *m == LT_XEN_LAZY_MMU;
+}
 #endif
 
 struct lt_view {
@@ -144,12 +161,7 @@ static __always_inline void read_source(__u32 src, struct task_struct *t,
 	}
 #if defined(__TARGET_ARCH_x86)
 	else if (src == LT_SRC_XEN_PERCPU) {
-		if (&xen_lazy_mode) {
-			enum lt_xen_lazy_mode *m =
-				bpf_this_cpu_ptr(&xen_lazy_mode);
-
-			v->depth = *m == LT_XEN_LAZY_MMU;
-		}
+		v->depth = xen_cpu_in_mmu_mode();
 	}
 #endif
 	v->active = v->depth > 0 && v->pause == 0 && !off;

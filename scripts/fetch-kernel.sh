@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# fetch-kernel.sh SUITE [ARCH]
+# fetch-kernel.sh SUITE [ARCH [FLAVOUR]]
 #   SUITE: sid | trixie | bookworm     ARCH: amd64 (default) | arm64
-# Resolves the newest Debian -cloud-<arch> kernel of SUITE, caches vmlinuz, config,
-# version (uname -r) and source (package names + versions) in
-#   ${LT_CACHE:-$HOME/.cache/lazytrace}/kernels/<suite>-<arch>/
+#   FLAVOUR: cloud (default) | generic (Debian's plain -<arch> kernel: the
+#            cloud one has XEN_DOM0 off, so Xen PV dom0 boots this one)
+# Resolves the newest Debian kernel of that flavour in SUITE, caches vmlinuz,
+# config, version (uname -r) and source (package names + versions) in
+#   ${LT_CACHE:-$HOME/.cache/lazytrace}/kernels/<suite>-<arch>[-<flavour>]/
 # and prints that directory as the last stdout line.
 # A populated cache is used without touching the network; LT_KERNEL_REFRESH=1 re-resolves.
 # Uses a private apt configuration: /etc/apt and /var/lib/apt are never modified.
@@ -12,14 +14,21 @@ set -euo pipefail
 die() { echo "fetch-kernel: ERROR: $*" >&2; exit 1; }
 log() { echo "fetch-kernel: $*" >&2; }
 
-[ $# -ge 1 ] && [ $# -le 2 ] || die "usage: fetch-kernel.sh sid|trixie|bookworm [amd64|arm64]"
+[ $# -ge 1 ] && [ $# -le 3 ] || die "usage: fetch-kernel.sh sid|trixie|bookworm [amd64|arm64 [cloud|generic]]"
 suite=$1
 arch=${2:-amd64}
+flavour=${3:-cloud}
 case "$suite" in sid|trixie|bookworm) ;; *) die "unknown suite '$suite' (sid|trixie|bookworm)";; esac
 case "$arch" in amd64|arm64) ;; *) die "unknown arch '$arch' (amd64|arm64)";; esac
+case "$flavour" in
+    cloud) pat="-cloud-$arch" ;;
+    generic) pat="-$arch" ;;
+    *) die "unknown flavour '$flavour' (cloud|generic)" ;;
+esac
 
 root=${LT_CACHE:-$HOME/.cache/lazytrace}
 out=$root/kernels/$suite-$arch
+[ "$flavour" = cloud ] || out=$out-$flavour
 mkdir -p "$root/kernels"
 
 # Serialize: gen-vmlinux and vm-run may call us concurrently and share the apt dir.
@@ -29,20 +38,15 @@ flock 9
 have_cache() { [ -s "$out/vmlinuz" ] && [ -s "$out/config" ] && [ -s "$out/version" ] && [ -s "$out/source" ]; }
 
 if have_cache && [ "${LT_KERNEL_REFRESH:-0}" != 1 ]; then
-    log "cache hit: $suite $arch $(cat "$out/version")"
+    log "cache hit: $suite $arch $flavour $(cat "$out/version")"
     echo "$out"
     exit 0
 fi
 
 # Private apt state, one per suite so suites never mix package lists.
-A=$root/apt/$suite
-mkdir -p "$A/lists/partial" "$A/cache/archives/partial"
-echo "deb http://deb.debian.org/debian $suite main" > "$A/sources.list"
-: > "$A/status"
-O=(-o "Dir::Etc::sourcelist=$A/sources.list" -o Dir::Etc::sourceparts=/nonexistent
-   -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache" -o "Dir::State::status=$A/status"
-   -o "APT::Architectures=amd64,arm64" -o APT::Sandbox::User=root
-   -o Acquire::Retries=2 -o Debug::NoLocking=1)
+. "$(dirname "$0")/apt-private.sh"
+apt_private "$suite"
+O=("${APT_O[@]}")
 aptlog=$root/apt/$suite.log
 
 # Network failure with a usable (older) cache is not fatal: keep testing offline.
@@ -54,7 +58,7 @@ fail() {
     die "cannot fetch $suite $arch kernel: $1 (apt log: $aptlog)"
 }
 
-log "resolving newest $suite cloud-$arch kernel"
+log "resolving newest $suite $flavour $arch kernel"
 apt-get "${O[@]}" update >"$aptlog" 2>&1 || fail "apt-get update failed"
 # apt-get update exits 0 when an index cannot be fetched: stale lists must not pass.
 if grep -qE '^(W|E): (Failed to fetch|Some index files failed)' "$aptlog"; then
@@ -62,10 +66,13 @@ if grep -qE '^(W|E): (Failed to fetch|Some index files failed)' "$aptlog"; then
 fi
 # Packages not installable on this host (arm64) are still listed with APT::Architectures.
 # Exclude -dbg and -unsigned; sort -V picks the newest ABI/version string.
-ver=$(apt-cache "${O[@]}" search --names-only "^linux-image-.*-cloud-$arch\$" 2>>"$aptlog" \
-        | awk '{print $1}' | sed -n "s/^linux-image-\(.*-cloud-$arch\)\$/\1/p" \
-        | grep -v -- '-unsigned' | sort -V | tail -n1) || true
-[ -n "$ver" ] || fail "no linux-image-*-cloud-$arch package in $suite"
+# The generic flavour is the one whose name has no other flavour in it.
+ver=$(apt-cache "${O[@]}" search --names-only "^linux-image-[0-9].*$pat\$" 2>>"$aptlog" \
+        | awk '{print $1}' | sed -n "s/^linux-image-\(.*$pat\)\$/\1/p" \
+        | grep -v -- '-unsigned' \
+        | { if [ "$flavour" = generic ]; then grep -vE -- '-(cloud|rt|arm64-16k)-'; else cat; fi; } \
+        | sort -V | tail -n1) || true
+[ -n "$ver" ] || fail "no linux-image-*$pat package in $suite"
 
 pkgver() { apt-cache "${O[@]}" show "$1:$arch" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1; }
 
@@ -108,7 +115,7 @@ cp "$config" "$tmp/new/config"
 echo "$ver" > "$tmp/new/version"
 {
     for p in "${pkgs[@]}"; do echo "$p:$arch $(pkgver "$p")"; done
-    echo "suite=$suite arch=$arch layout=$layout fetched=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "suite=$suite arch=$arch flavour=$flavour layout=$layout fetched=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } > "$tmp/new/source"
 
 # Replace the cache entry whole so readers never see a half-written kernel.

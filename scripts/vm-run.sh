@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64] --payload DIR --log FILE
-#           [--timeout SEC] [--append "KERNEL ARGS"] [--mem MB] [--smp N] [--verbose]
+# vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64] [--xen] --payload DIR
+#           --log FILE [--timeout SEC] [--append "KERNEL ARGS"] [--mem MB] [--smp N]
+#           [--verbose]
 # Boots the cached Debian cloud kernel under QEMU TCG (KVM fails on these hosts) with an
 # initramfs holding DIR under /lt/, runs /lt/test.sh, and exits with its status.
+# --xen boots Debian's Xen hypervisor with the suite's generic kernel as PV dom0
+# (the cloud kernels have XEN_DOM0 off): the one x86 setup where lazy MMU mode
+# really batches (docs/VM.md).
 # Exit codes: test status | 1 setup error | 77 arm64 QEMU not installed (skip)
 #             | 124 timeout | 125 no LT-VM-EXIT marker (crash/panic/early exit).
 set -euo pipefail
@@ -14,7 +18,7 @@ usage() { die "usage: vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64]
 # One vCPU by default: with two, TCG sometimes runs stale code across a
 # kernel text patch (int3 oopses in early boot, a call to 0 through a fresh
 # fentry trampoline), which is an emulator race, not a result.
-suite='' arch=amd64 payload='' logf='' timeout=600 append='' mem=1024 smp=1 verbose=0
+suite='' arch=amd64 payload='' logf='' timeout=600 append='' mem=1024 smp=1 verbose=0 xen=0 xdir=''
 while [ $# -gt 0 ]; do
     case "$1" in
         --suite) suite=${2:?}; shift 2 ;;
@@ -26,6 +30,7 @@ while [ $# -gt 0 ]; do
         --mem) mem=${2:?}; shift 2 ;;
         --smp) smp=${2:?}; shift 2 ;;
         --verbose) verbose=1; shift ;;
+        --xen) xen=1; shift ;;
         -h|--help) usage ;;
         *) log "unknown argument '$1'"; usage ;;
     esac
@@ -48,7 +53,13 @@ if ! command -v "$qemu" >/dev/null; then
     die "$qemu not installed"
 fi
 
-kdir=$("$here/fetch-kernel.sh" "$suite" "$arch" | tail -n1) || exit 1
+flavour=cloud
+if [ "$xen" = 1 ]; then
+    [ "$arch" = amd64 ] || die "--xen: Xen PV dom0 is amd64 only here"
+    flavour=generic
+    xdir=$("$here/fetch-xen.sh" | tail -n1) || exit 1
+fi
+kdir=$("$here/fetch-kernel.sh" "$suite" "$arch" "$flavour" | tail -n1) || exit 1
 kver=$(cat "$kdir/version")
 
 # Host busybox is amd64; other arches need their own static busybox.
@@ -57,12 +68,10 @@ if [ "$arch" != amd64 ] && [ -z "${BUSYBOX:-}" ]; then
     bb=$root/busybox/$arch/busybox
     if [ ! -s "$bb" ]; then
         # Reuse fetch-kernel's private apt state (lists already fresh): never /etc/apt.
-        A=$root/apt/$suite
-        O=(-o "Dir::Etc::sourcelist=$A/sources.list" -o Dir::Etc::sourceparts=/nonexistent
-           -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache" -o "Dir::State::status=$A/status"
-           -o "APT::Architectures=amd64,arm64" -o APT::Sandbox::User=root -o Debug::NoLocking=1)
+        . "$here/apt-private.sh"
+        apt_private "$suite"
         t=$(mktemp -d)
-        ( cd "$t" && apt-get "${O[@]}" download "busybox-static:$arch" ) >/dev/null 2>&1 \
+        ( cd "$t" && apt-get "${APT_O[@]}" download "busybox-static:$arch" ) >/dev/null 2>&1 \
             || { rm -rf "$t"; die "cannot download busybox-static:$arch (set BUSYBOX=path)"; }
         dpkg-deb -x "$t"/busybox-static_*.deb "$t/x"
         mkdir -p "$(dirname "$bb")"
@@ -81,13 +90,28 @@ env "${bbenv[@]}" "$here/mkinitramfs.sh" "$tmp/initrd.gz" "$payload" >/dev/null
 
 mkdir -p "$(dirname "$logf")"
 : > "$logf"
-cmd=("$qemu" "${machine[@]}" -accel tcg -cpu max -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
-     -kernel "$kdir/vmlinuz" -initrd "$tmp/initrd.gz"
-     -append "console=$console quiet panic=-1 oops=panic${append:+ $append}")
+kargs="quiet panic=-1 oops=panic${append:+ $append}"
+if [ "$xen" = 1 ]; then
+    # Multiboot: Xen is the kernel; QEMU passes the comma-separated -initrd
+    # files as modules, dom0 kernel (with its command line) first, then the
+    # initramfs. -cpu max and EPYC crash dom0 in early boot under TCG
+    # (#PF in create_bounce_frame); qemu64 boots. Dom0 gets 2 GiB of 3.
+    case "$kargs" in *,*) die "--append: no commas in a Xen dom0 command line" ;; esac
+    [ "$mem" -ge 2560 ] || mem=3072
+    dmem=$((mem - 1024))
+    cmd=("$qemu" -accel tcg -cpu qemu64 -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
+         -kernel "$xdir/xen.elf"
+         -append "console=com1 com1=115200 dom0_mem=${dmem}M,max:${dmem}M"
+         -initrd "$kdir/vmlinuz console=hvc0 earlyprintk=xen $kargs,$tmp/initrd.gz")
+else
+    cmd=("$qemu" "${machine[@]}" -accel tcg -cpu max -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
+         -kernel "$kdir/vmlinuz" -initrd "$tmp/initrd.gz"
+         -append "console=$console $kargs")
+fi
 # Extra QEMU options, e.g. "-icount shift=3" (scripts/bench.sh: guest time
 # from instruction counts, not from the busy host's clock).
 [ -n "${LT_VM_QEMU_ARGS:-}" ] && read -r -a qx <<<"$LT_VM_QEMU_ARGS" && cmd+=("${qx[@]}")
-log "booting $suite $arch kernel $kver (TCG, timeout ${timeout}s), log: $logf"
+log "booting $suite $arch $flavour kernel $kver${xdir:+ as Xen PV dom0} (TCG, timeout ${timeout}s), log: $logf"
 [ "$verbose" = 1 ] && log "${cmd[*]}"
 
 filt='s/\r//g; s/\x1bc//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g'
@@ -123,7 +147,7 @@ secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e - s}')
 # Guest uptime when /init started: the boot cost without host-side QEMU setup.
 up=$(sed -n 's/.*LT-VM-START .*uptime=\([0-9.]*\).*/\1/p' "$logf" | tail -n1)
 booted=$(sed -n 's/.*LT-VM-START kernel=\([^ ]*\).*/\1/p' "$logf" | tail -n1)
-echo "vm-run: kernel $kver ($suite $arch) booted=${booted:-never} userspace-at=${up:-?}s wall=${secs}s"
+echo "vm-run: kernel $kver ($suite $arch${xdir:+ xen dom0}) booted=${booted:-never} userspace-at=${up:-?}s wall=${secs}s"
 
 if [ "$qst" = 124 ] || [ "$qst" = 137 ]; then
     log "TIMEOUT: no poweroff within ${timeout}s, QEMU killed (log: $logf)"

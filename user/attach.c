@@ -30,6 +30,8 @@ static enum lt_leave_sem leave_sem(struct lt_session *s)
 		return LT_LEAVE_COUNT;
 	if (ch->cand->sem == LT_LEAVE_OFF && s->cfg.seed_v2)
 		return LT_LEAVE_STATE;
+	if (ch->cand->sem == LT_LEAVE_OFF && s->sp.leave_nests)
+		return LT_LEAVE_COUNT;	/* 6.12 xen_lazy_nesting */
 	return ch->cand->sem;
 }
 
@@ -44,6 +46,7 @@ static void set_knobs(struct lt_session *s)
 	ro->cfg_layout = s->sp.layout;
 	ro->cfg_tif_bit = s->sp.tif_bit;
 	ro->cfg_irq_check = s->sp.irq_check;
+	ro->cfg_xen_var = s->sp.xen_var;
 	ro->cfg_tgid = s->cfg.pid;
 	ro->cfg_cgroup_id = s->cgroup_id;
 	ro->cfg_comm_on = s->cfg.comm_on;

@@ -72,6 +72,8 @@ struct lt_choice {
 struct lt_features {
 	bool fentry, kprobe, raw_tp;
 	bool xen_pv;		/* running as a Xen PV guest */
+	bool preemptible;	/* full or RT: fentry programs can be
+				 * preempted, kprobe programs cannot */
 	bool alloc_at_insert;	/* map elements may be allocated at run time */
 	char fentry_why[96], kprobe_why[96], raw_tp_why[96];
 };

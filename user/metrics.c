@@ -47,6 +47,7 @@ int metrics_read(struct lt_session *s, struct lt_metrics *m)
 
 	memset(m, 0, sizeof(*m));
 	err = summary_read_stats(s, m->stats);
+	summary_event_misses(s, m->ev_misses, m->may_miss);
 	if (!err)
 		err = map_rows(bpf_map__fd(s->skel->maps.lt_comms),
 			       sizeof(struct lt_comm_key), sizeof(__u64),
@@ -188,6 +189,21 @@ int metrics_walk(const struct lt_metrics *m, struct lt_comm_top *top,
 					  event_name(m->probes[i].event) };
 		e->value(ctx, "lazytrace_events_total", l, 1,
 			 m->stats[LT_ST_EVENT0 + m->probes[i].event]);
+	}
+	e->family(ctx, "lazytrace_program_misses_total", LT_MT_COUNTER,
+		  "Runs the kernel skipped: a preempted program");
+	for (unsigned int i = 0; i < m->nprobes; i++) {
+		l[0] = (struct lt_label){ "event",
+					  event_name(m->probes[i].event) };
+		e->value(ctx, "lazytrace_program_misses_total", l, 1,
+			 m->ev_misses[m->probes[i].event]);
+	}
+	e->family(ctx, "lazytrace_findings_may_lack", LT_MT_GAUGE,
+		  "Findings the skipped runs may have cost, at most");
+	for (unsigned int k = 0; k < LT_K_MAX; k++) {
+		l[0] = (struct lt_label){ "kind", kind_name(k) };
+		e->value(ctx, "lazytrace_findings_may_lack", l, 1,
+			 m->may_miss[k]);
 	}
 	counter(e, ctx, "lazytrace_events_dropped_total",
 		"Findings the ring buffer refused (still counted)",

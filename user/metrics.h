@@ -21,6 +21,7 @@ struct lt_probe_info {
 /* Everything one scrape shows, read at one moment. */
 struct lt_metrics {
 	unsigned long long stats[LT_ST_MAX];
+	unsigned long long ev_misses[LT_EV_MAX], may_miss[LT_K_MAX];
 	struct lt_comm_row *comms;
 	size_t ncomms;
 	struct lt_hist_val hist[LT_H_MAX];	/* merged over comms */

@@ -113,6 +113,12 @@ void plan_print(struct lt_session *s, FILE *out)
 			"kernel BTF ___GFP_*_BIT (no tracefs format)" :
 			"none, hex only");
 	}
+	fprintf(out, "preemption: %s (%.40s)\n", s->ki.preempt,
+		s->ki.preempt_from);
+	if (s->feat.preemptible && s->cfg.mode == LT_MODE_AUTO)
+		fprintf(out, "  kprobes first: a preempted fentry program "
+			"makes the kernel skip\n  its other runs on that "
+			"CPU, a kprobe program runs unpreempted\n");
 	fprintf(out, "per-CPU maps: %s\n", s->feat.alloc_at_insert ?
 		"entries allocated as they appear" :
 		"preallocated, ~1.8 MB a CPU (kernel predates 6.1's\n"

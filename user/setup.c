@@ -390,6 +390,7 @@ int setup_discover(struct lt_session *s)
 	trial_targets(s, &ftarget, &kaddr);
 	features_probe(s->btf, ftarget, kaddr, &s->feat);
 	s->feat.xen_pv = s->ki.xen_pv;
+	s->feat.preemptible = kinfo_preemptible(&s->ki);
 	rc = check_mode(s);
 	if (rc)
 		return rc;
@@ -406,6 +407,13 @@ int setup_discover(struct lt_session *s)
 		for (int e = 0; e < LT_EV_MAX; e++)
 			if (lt_catalog[e].needs_state)
 				plan_skip(&s->plan, e, "no lazy-state source");
+	}
+	if (s->plan.ev[LT_EV_ENTER].method == LT_M_NONE ||
+	    s->plan.ev[LT_EV_LEAVE].method == LT_M_NONE) {
+		plan_skip(&s->plan, LT_EV_SWITCH_OUT,
+			  "no section boundaries to tell apart");
+		plan_skip(&s->plan, LT_EV_SWITCH_IN,
+			  "no section boundaries to tell apart");
 	}
 	s->rules = s->cfg.rules >= 0 ? (enum lt_rules)s->cfg.rules
 				     : rules_default(&s->ki, &s->sp);

@@ -51,10 +51,69 @@ void kinfo_parse_release(struct lt_kinfo *ki, const char *release)
 	ki->minor = p > release && *p == '.' ? version_number(p + 1, &p) : 0;
 }
 
+/* The parenthesised word of "none voluntary (full) lazy". */
+static bool preempt_from_debugfs(struct lt_kinfo *ki, const char *line)
+{
+	const char *o = line ? strchr(line, '(') : NULL;
+	const char *c = o ? strchr(o, ')') : NULL;
+
+	if (!c || c - o - 1 <= 0 || c - o - 1 >= (int)sizeof(ki->preempt))
+		return false;
+	snprintf(ki->preempt, sizeof(ki->preempt), "%.*s", (int)(c - o - 1),
+		 o + 1);
+	snprintf(ki->preempt_from, sizeof(ki->preempt_from),
+		 "debugfs sched/preempt");
+	return true;
+}
+
+void kinfo_parse_preempt(struct lt_kinfo *ki, const char *debugfs,
+			 const char *version, const char *cmdline)
+{
+	const char *p = cmdline ? strstr(cmdline, "preempt=") : NULL;
+	const char *from = "uname -v";
+
+	if (preempt_from_debugfs(ki, debugfs))
+		return;
+	snprintf(ki->preempt, sizeof(ki->preempt), "unknown");
+	if (version && strstr(version, "PREEMPT_RT")) {
+		snprintf(ki->preempt, sizeof(ki->preempt), "rt");
+	} else if (version && strstr(version, "PREEMPT_DYNAMIC") && p) {
+		/* the boot choice; debugfs would show a later change */
+		snprintf(ki->preempt, sizeof(ki->preempt), "%.*s",
+			 (int)strcspn(p + 8, " \n"), p + 8);
+		from = "preempt= on the command line";
+	} else if (version && strstr(version, "PREEMPT_DYNAMIC")) {
+		from = "uname -v: PREEMPT_DYNAMIC, debugfs unreadable";
+	} else if (version && strstr(version, " PREEMPT ")) {
+		snprintf(ki->preempt, sizeof(ki->preempt), "full");
+	} else if (version) {
+		snprintf(ki->preempt, sizeof(ki->preempt), "voluntary");
+	}
+	snprintf(ki->preempt_from, sizeof(ki->preempt_from), "%s", from);
+}
+
+bool kinfo_preemptible(const struct lt_kinfo *ki)
+{
+	return !strcmp(ki->preempt, "full") || !strcmp(ki->preempt, "rt");
+}
+
+static char *read_line(const char *path, char *buf, size_t len)
+{
+	FILE *fp = fopen(path, "r");
+	char *r;
+
+	if (!fp)
+		return NULL;
+	r = fgets(buf, len, fp);
+	fclose(fp);
+	return r;
+}
+
 void kinfo_read(struct lt_kinfo *ki)
 {
 	struct utsname u;
 	char type[16] = "";
+	char dbg[96], cmd[1024];
 	FILE *fp;
 
 	memset(ki, 0, sizeof(*ki));
@@ -62,6 +121,10 @@ void kinfo_read(struct lt_kinfo *ki)
 		kinfo_parse_release(ki, u.release);
 		snprintf(ki->machine, sizeof(ki->machine), "%s", u.machine);
 	}
+	kinfo_parse_preempt(ki, read_line("/sys/kernel/debug/sched/preempt",
+					  dbg, sizeof(dbg)),
+			    ki->release[0] ? u.version : NULL,
+			    read_line("/proc/cmdline", cmd, sizeof(cmd)));
 	fp = fopen("/sys/hypervisor/guest_type", "r");
 	if (fp) {
 		if (fscanf(fp, "%15s", type) == 1)
@@ -151,19 +214,40 @@ static void plan_counters(const struct btf *btf, struct lt_state_plan *sp)
 	note(sp, "task_struct.lazy_mmu_state: %s", "present (7.0+ counters)");
 }
 
+/* The per-cpu Xen PV lazy mode, by era: xen_lazy_mode (6.7-6.19,
+ * "x86/xen: move paravirt lazy code"), paravirt_lazy_mode before it
+ * (6.1: a static per-cpu in arch/x86/kernel/paravirt.c, in BTF as a
+ * static VAR). 7.0 dropped both for the task counters. */
+static const char *const xen_vars[] = { "xen_lazy_mode", "paravirt_lazy_mode" };
+
 static void plan_xen(const struct btf *btf, const struct lt_kinfo *ki,
 		     struct lt_state_plan *sp)
 {
-	if (btf__find_by_name_kind(btf, "xen_lazy_mode", BTF_KIND_VAR) < 0)
+	unsigned int i;
+
+	for (i = 0; i < 2; i++)
+		if (btf__find_by_name_kind(btf, xen_vars[i], BTF_KIND_VAR) >= 0)
+			break;
+	if (i == 2)
 		return;
 	/* The variable exists in every XEN_PV=y build; it only moves on a
-	 * real PV guest, and reads XEN_LAZY_NONE everywhere else. */
+	 * real PV guest, and reads NONE everywhere else. */
 	if (!ki->xen_pv) {
-		note(sp, "xen_lazy_mode: present, %s", "not a Xen PV guest: unused");
+		note(sp, "%s: present, not a Xen PV guest: unused",
+		     xen_vars[i]);
 		return;
 	}
+	sp->xen_var = i;
 	take(sp, LT_SRC_XEN_PERCPU);
-	note(sp, "xen_lazy_mode: %s", "Xen PV guest, per-cpu mode read");
+	note(sp, "%s: Xen PV guest, per-cpu mode read", xen_vars[i]);
+	/* 6.12's enter_lazy() counts a nested enter of the same mode in
+	 * xen_lazy_nesting and its leave_lazy() counts it down
+	 * (arch/x86/include/asm/xen/hypervisor.h:77-99); 6.1's BUG()s. */
+	if (btf__find_by_name_kind(btf, "xen_lazy_nesting", BTF_KIND_VAR) >= 0) {
+		sp->leave_nests = true;
+		note(sp, "xen_lazy_nesting: %s",
+		     "Xen counts nested enters, a leave ends one level");
+	}
 }
 
 static bool is_arm64(const struct lt_kinfo *ki)

@@ -11,7 +11,20 @@ struct lt_kinfo {
 	char machine[65];
 	int major, minor;
 	bool xen_pv;		/* /sys/hypervisor/guest_type says PV */
+	/* Preemption model: none, voluntary, full, lazy, rt or "unknown",
+	 * and where it was read (kinfo_read_preempt). */
+	char preempt[16];
+	char preempt_from[48];
 };
+
+/* Can a task be preempted inside kernel code, and so inside a BPF
+ * program that runs with preemption on (fentry)? */
+bool kinfo_preemptible(const struct lt_kinfo *ki);
+/* Model from the texts where the kernel says it: the debugfs
+ * sched/preempt line ("none voluntary (full) lazy"), uname -v, and the
+ * command line; any may be NULL. */
+void kinfo_parse_preempt(struct lt_kinfo *ki, const char *debugfs,
+			 const char *version, const char *cmdline);
 
 /* uname(2) plus the hypervisor guest type. */
 void kinfo_read(struct lt_kinfo *ki);
@@ -25,6 +38,8 @@ struct lt_state_plan {
 	enum lt_counter_layout layout;
 	unsigned int tif_bit;
 	bool irq_check;
+	unsigned int xen_var;	/* 0 xen_lazy_mode, 1 paravirt_lazy_mode */
+	bool leave_nests;	/* Xen's leave counts nesting (6.12) */
 	char notes[LT_MAX_NOTES][160];
 	int nnotes;
 	char lost[240];		/* empty when nothing is lost */

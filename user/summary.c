@@ -40,6 +40,48 @@ int summary_read_stats(struct lt_session *s, unsigned long long *stats)
  * makes the next task's event a miss. The kernel counts those (5.12+);
  * they bound what the exact counts may lack.
  */
+/* The finding kinds a skipped run of each event's program can lose. A
+ * skipped boundary also moves the tracked depth, which can raise false
+ * ones later: the text says so. */
+static const unsigned int miss_kinds[LT_EV_MAX] = {
+#define DEPTH_KINDS (1u << LT_K_NESTED_ENTER | 1u << LT_K_UNBALANCED_DISABLE | \
+		     1u << LT_K_ENABLE_WHILE_PAUSED | 1u << LT_K_OUTER_LOST_LAZY)
+	[LT_EV_ENTER] = DEPTH_KINDS, [LT_EV_LEAVE] = DEPTH_KINDS,
+	[LT_EV_PAUSE] = DEPTH_KINDS, [LT_EV_RESUME] = DEPTH_KINDS,
+	[LT_EV_SWITCH_OUT] = DEPTH_KINDS, [LT_EV_SWITCH_IN] = DEPTH_KINDS,
+	[LT_EV_PAGE_ALLOC] = 1u << LT_K_ALLOC_IN_LAZY | 1u << LT_K_STATE_MISMATCH,
+	[LT_EV_TLB_FLUSH] = 1u << LT_K_FLUSH_IN_LAZY | 1u << LT_K_STATE_MISMATCH,
+	[LT_EV_BATCH_FREE] = 1u << LT_K_FLUSH_IN_LAZY | 1u << LT_K_STATE_MISMATCH,
+	[LT_EV_SYSCALL_EXIT] = 1u << LT_K_OPEN_AT_USER_RETURN,
+	[LT_EV_TASK_EXIT] = 1u << LT_K_OPEN_AT_EXIT,
+	[LT_EV_SCHED_SWITCH] = 1u << LT_K_SLEEP_IN_LAZY,
+#undef DEPTH_KINDS
+};
+
+/* Each attached event's own program: its skipped runs. */
+void summary_event_misses(struct lt_session *s,
+			  unsigned long long ev_misses[LT_EV_MAX],
+			  unsigned long long may_miss[LT_K_MAX])
+{
+	for (int e = 0; e < LT_EV_MAX; e++) {
+		const struct lt_choice *ch = &s->plan.ev[e];
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		struct bpf_program *p;
+
+		if (ch->method == LT_M_NONE || !ch->prog)
+			continue;
+		p = bpf_object__find_program_by_name(s->skel->obj, ch->prog);
+		if (!p || bpf_obj_get_info_by_fd(bpf_program__fd(p), &info,
+						 &len))
+			continue;
+		ev_misses[e] = info.recursion_misses;
+		for (int k = 0; k < LT_K_MAX; k++)
+			if (miss_kinds[e] & 1u << k)
+				may_miss[k] += info.recursion_misses;
+	}
+}
+
 static void read_misses(struct lt_session *s, struct lt_summary *sum)
 {
 	struct bpf_program *p;
@@ -129,6 +171,7 @@ int summary_read(struct lt_session *s, struct lt_summary *sum)
 	if (sum->ncomms)
 		qsort(sum->comms, sum->ncomms, sizeof(*sum->comms), comm_cmp);
 	read_misses(s, sum);
+	summary_event_misses(s, sum->ev_misses, sum->may_miss);
 	return summary_read_stats(s, sum->stats);
 }
 
@@ -213,6 +256,50 @@ static json_object *comms_json(const struct lt_summary *sum)
 	return a;
 }
 
+/* Skipped runs of each attached event's program. */
+static json_object *misses_json(struct lt_session *s,
+				const struct lt_summary *sum)
+{
+	json_object *o = json_object_new_object();
+
+	for (int e = 0; e < LT_EV_MAX; e++)
+		if (s->plan.ev[e].method != LT_M_NONE)
+			json_object_object_add(o, event_name(e),
+				json_object_new_uint64(sum->ev_misses[e]));
+	return o;
+}
+
+/* Per kind: how many findings the skipped runs may have cost. */
+static json_object *may_lack_json(const struct lt_summary *sum)
+{
+	json_object *o = json_object_new_object();
+
+	for (int k = 0; k < LT_K_MAX; k++)
+		json_object_object_add(o, kind_name(k),
+				       json_object_new_uint64(sum->may_miss[k]));
+	return o;
+}
+
+/* Leave/enter pairs that were not section boundaries, and what the 7.x
+ * arch flush hook was called for (handlers.bpf.h on_arch_flush). */
+static json_object *pairs_json(const struct lt_summary *sum)
+{
+	static const struct { const char *name; enum lt_stat st; } rows[] = {
+		{ "context_switch", LT_ST_SWITCH_PAIRS },
+		{ "arch_flush", LT_ST_FLUSH_PAIRS },
+		{ "flush_closing", LT_ST_FLUSH_LEAVE },
+		{ "flush_nested", LT_ST_FLUSH_NESTED },
+		{ "flush_paused", LT_ST_FLUSH_PAUSED },
+		{ "parked_full", LT_ST_PARKED_FULL },
+	};
+	json_object *o = json_object_new_object();
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		json_object_object_add(o, rows[i].name, json_object_new_uint64(
+			sum->stats[rows[i].st]));
+	return o;
+}
+
 static void print_json(struct lt_session *s, const struct lt_summary *sum)
 {
 	json_object *o = json_object_new_object(), *f = json_object_new_object();
@@ -258,6 +345,9 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 			       json_object_new_uint64(sum->stats[LT_ST_STACK_LOST]));
 	json_object_object_add(o, "prog_misses",
 			       json_object_new_uint64(sum->prog_misses));
+	json_object_object_add(o, "misses_by_event", misses_json(s, sum));
+	json_object_object_add(o, "may_lack", may_lack_json(sum));
+	json_object_object_add(o, "pairs", pairs_json(sum));
 	if (sum->nprogs) {
 		json_object *pc = json_object_new_array();
 
@@ -289,6 +379,32 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 	json_object_object_add(o, "probes", plan_probes_json(s));
 	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
+}
+
+/* Never silent: which events' programs the kernel skipped, and which
+ * counts may be low by how much. */
+static void print_misses(struct lt_session *s, const struct lt_summary *sum)
+{
+	int n = 0;
+
+	for (int e = 0; e < LT_EV_MAX; e++) {
+		if (!sum->ev_misses[e])
+			continue;
+		fprintf(s->out, "%s%s %llu", n++ ? ", " :
+			"Program runs skipped (preempted program):\n  ",
+			event_name(e), sum->ev_misses[e]);
+	}
+	if (!n)
+		return;
+	fprintf(s->out, "\n  so these counts may be low by up to:\n");
+	for (int k = 0; k < LT_K_MAX; k++)
+		if (sum->may_miss[k])
+			fprintf(s->out, "    %-20s %llu\n", kind_name(k),
+				sum->may_miss[k]);
+	if (sum->ev_misses[LT_EV_ENTER] || sum->ev_misses[LT_EV_LEAVE])
+		fprintf(s->out, "  and a skipped boundary moves the tracked "
+			"depth: later depth\n  findings may be false "
+			"(--mode kprobe avoids this)\n");
 }
 
 static void print_text(struct lt_session *s, const struct lt_summary *sum)
@@ -329,6 +445,12 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 	if (sum->stats[LT_ST_HIST_FULL])
 		fprintf(s->out, "Histogram samples lost, map full: %llu\n",
 			sum->stats[LT_ST_HIST_FULL]);
+	print_misses(s, sum);
+	if (sum->stats[LT_ST_SWITCH_PAIRS] || sum->stats[LT_ST_FLUSH_PAIRS])
+		fprintf(s->out, "Not boundaries: %llu context-switch and %llu "
+			"flush leave/enter pairs\n",
+			sum->stats[LT_ST_SWITCH_PAIRS],
+			sum->stats[LT_ST_FLUSH_PAIRS]);
 	if (sum->stats[LT_ST_INFO_HELD])
 		fprintf(s->out, "Legal (info) findings counted, not printed: "
 			"%llu\n  (--info first: one per stack)\n",

@@ -29,6 +29,8 @@ struct lt_summary {
 	unsigned long long kind_sev[LT_K_MAX][LT_SEV_ERROR + 1];
 	unsigned long long stats[LT_ST_MAX];
 	unsigned long long prog_misses;	/* runs the kernel skipped */
+	unsigned long long ev_misses[LT_EV_MAX];	/* ... per event */
+	unsigned long long may_miss[LT_K_MAX];	/* findings they may lack */
 	struct lt_group *groups;
 	size_t ngroups;
 	struct lt_comm_row *comms;	/* exact count per comm, most first */
@@ -42,6 +44,11 @@ struct lt_summary {
 int summary_read(struct lt_session *s, struct lt_summary *sum);
 /* Adds the per-CPU stats counters into stats[LT_ST_MAX]. 0 or -errno. */
 int summary_read_stats(struct lt_session *s, unsigned long long *stats);
+/* Skipped program runs per attached event, and per finding kind the
+ * most those runs may have cost; adds into both arrays. */
+void summary_event_misses(struct lt_session *s,
+			  unsigned long long ev_misses[LT_EV_MAX],
+			  unsigned long long may_miss[LT_K_MAX]);
 void summary_free(struct lt_summary *sum);
 void summary_print(struct lt_session *s, const struct lt_summary *sum);
 /* True when --fail-on matched a warning or error. */

@@ -262,8 +262,13 @@ static void test_counters_and_gauges(void **state)
 		assert_string_equal(fi->metric[i]->label[2]->value, "other");
 		assert_true(fi->metric[i]->counter->value == 0);
 	}
+	/* skipped runs per planned event, and what they may cost per kind */
+	assert_int_equal(find(f, n, "lazytrace_program_misses_total")
+			 ->n_metric, 1);
+	assert_int_equal(find(f, n, "lazytrace_findings_may_lack")
+			 ->n_metric, LT_K_MAX);
 	/* every family the text format has */
-	assert_int_equal(n, 11 + LT_H_MAX + 2);
+	assert_int_equal(n, 13 + LT_H_MAX + 2);
 	free_all(f, n);
 	free(s.buf);
 }
