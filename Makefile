@@ -99,6 +99,9 @@ $(OUT)/dyn/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_server.o $
 # ---- workloads and the independent ground-truth counter (VM tests) ----
 
 workloads: $(WORKLOADS) $(OUT)/nbcount
+ifneq ($(ARCH),arm64)
+workloads: $(OUT)/xencount
+endif
 
 $(OUT)/workloads/%: tests/workloads/%.c tests/workloads/wl.h
 	@mkdir -p $(@D)
@@ -113,6 +116,17 @@ $(OUT)/nbcount.skel.h: $(OUT)/nbcount.bpf.o
 
 $(OUT)/nbcount: tests/vm/nbcount.c $(OUT)/nbcount.skel.h
 	$(CC) -O2 -static -I$(OUT) -o $@ $< -lbpf -lelf -lz -lzstd
+
+# The Xen PV dom0 tests' ground truth (kprobes, the kernel's per-cpu mode).
+$(OUT)/xencount.bpf.o: tests/vm/xencount.bpf.c $(VMLINUX_DIR)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -fms-extensions -Wno-microsoft-anon-tag \
+		-I$(VMLINUX_DIR) -c $< -o $@
+
+$(OUT)/xencount.skel.h: $(OUT)/xencount.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@
+
+$(OUT)/xencount: tests/vm/xencount.c $(OUT)/xencount.skel.h
+	$(CC) -O2 -static -Wall -I$(OUT) -o $@ $< -lbpf -lelf -lz -lzstd
 
 # ---- the user-space model traced through uprobes (docs/MODEL.md) ----
 # Frame pointers in every function: a uprobe at an entry that starts with

@@ -247,11 +247,13 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
 	c.pause = st->pause;
 	c.depth = st->depth;
 	if (ev == LT_EV_ENTER) {
+		stat_inc(LT_ST_BOUND_ENTER);
 		on_enter(ctx, st, &c, now);
 	} else if (ev == LT_EV_LEAVE) {
 		/* 7.0: a disable while paused has no effect (pgtable.h:291) */
 		if (st->pause && cfg_leave_sem == LT_LEAVE_COUNT)
 			return 0;
+		stat_inc(LT_ST_BOUND_LEAVE);
 		on_leave(ctx, st, &c, now, state);
 	} else if (ev == LT_EV_PAUSE) {
 		st->pause++;

@@ -119,6 +119,8 @@ enum lt_stat {
 	LT_ST_FLUSH_NESTED,			/* ... nested disable */
 	LT_ST_FLUSH_PAUSED,			/* ... pause or switch-out */
 	LT_ST_PARKED_FULL,			/* lt_parked map full */
+	LT_ST_BOUND_ENTER,			/* real enters, filtered */
+	LT_ST_BOUND_LEAVE,			/* real leaves, filtered */
 	LT_ST_MAX
 };
 

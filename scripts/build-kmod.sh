@@ -163,9 +163,10 @@ fi
 [ -f "$R$hdir/Makefile" ] || die "headers $hdir missing in the root after install"
 
 # Verify the compiler against the one that built the kernel.
-cctext=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$R$hdir/.config" 2>/dev/null \
-         || sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$R$hdir/include/config/auto.conf" 2>/dev/null) || true
-[ -n "$cctext" ] || cctext=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$R$hdir/include/config/auto.conf" 2>/dev/null || true)
+cctext=''
+for f in "$R$hdir/.config" "$R$hdir/include/config/auto.conf"; do
+    [ -f "$f" ] && cctext=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$f") && [ -n "$cctext" ] && break
+done
 log "kernel built by: ${cctext:-unknown}"
 kgcc=$(grep -oE 'gcc-[0-9]+' <<<"$cctext" | head -n1 | sed 's/gcc-//' || true)
 [ -z "$kgcc" ] && kgcc=$(grep -oE '\) [0-9]+\.' <<<"$cctext" | grep -oE '[0-9]+' | head -n1 || true)

@@ -280,17 +280,20 @@ static json_object *may_lack_json(const struct lt_summary *sum)
 	return o;
 }
 
-/* Leave/enter pairs that were not section boundaries, and what the 7.x
- * arch flush hook was called for (handlers.bpf.h on_arch_flush). */
-static json_object *pairs_json(const struct lt_summary *sum)
+/* Real boundaries (after the filters), the leave/enter pairs that were
+ * not boundaries, and what the 7.x arch flush hook was called for
+ * (handlers.bpf.h inner_pair, on_arch_flush). */
+static json_object *boundaries_json(const struct lt_summary *sum)
 {
 	static const struct { const char *name; enum lt_stat st; } rows[] = {
-		{ "context_switch", LT_ST_SWITCH_PAIRS },
-		{ "arch_flush", LT_ST_FLUSH_PAIRS },
+		{ "switch_pairs", LT_ST_SWITCH_PAIRS },
+		{ "flush_pairs", LT_ST_FLUSH_PAIRS },
 		{ "flush_closing", LT_ST_FLUSH_LEAVE },
 		{ "flush_nested", LT_ST_FLUSH_NESTED },
 		{ "flush_paused", LT_ST_FLUSH_PAUSED },
 		{ "parked_full", LT_ST_PARKED_FULL },
+		{ "enters", LT_ST_BOUND_ENTER },
+		{ "leaves", LT_ST_BOUND_LEAVE },
 	};
 	json_object *o = json_object_new_object();
 
@@ -347,7 +350,7 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 			       json_object_new_uint64(sum->prog_misses));
 	json_object_object_add(o, "misses_by_event", misses_json(s, sum));
 	json_object_object_add(o, "may_lack", may_lack_json(sum));
-	json_object_object_add(o, "pairs", pairs_json(sum));
+	json_object_object_add(o, "boundaries", boundaries_json(sum));
 	if (sum->nprogs) {
 		json_object *pc = json_object_new_array();
 

@@ -72,7 +72,7 @@ static void report(const char *word, int err)
 	if (err == EOPNOTSUPP)
 		why = "not supported by this module/kernel (see: lt-inject list)";
 	else if (err == EBUSY)
-		why = "busy (writer already inside a section)";
+		why = "refused: the writer is inside a section or paused (dmesg shows its counters)";
 	else if (err == ERANGE)
 		why = "count out of range";
 	fprintf(stderr, "lt-inject: %s: %s\n", word, why);

@@ -8,8 +8,8 @@ fail=0
 for w in $(/lt/lt-inject list); do
     case $w in
         hold) set -- hold 200 ;;
-        open_user|open_exit) set -- $w 5 ;;
-        *) set -- $w 3 ;;
+        open_user|open_exit) set -- "$w" 5 ;;
+        *) set -- "$w" 3 ;;
     esac
     if [ "$w" = hold ]; then
         ( while :; do :; done ) & spin=$!

@@ -1,0 +1,71 @@
+#!/bin/sh
+# Guest side of the Xen PV dom0 VM test (tests/vm/run.sh): Debian's
+# generic kernel as dom0, where lazy MMU mode batches for real. The same
+# exit storm under lazytrace in fentry and kprobe mode, beside an
+# independent count: xencount (pre-7.0: kprobes, the kernel's own per-cpu
+# lazy mode) or nbcount (7.x: task counters). With preempt=full on the
+# command line a second workload shares the one vCPU throughout.
+. /lt/guest-lib.sh
+emit_dmesg_at_exit
+echo "KERNEL $(uname -r) $(uname -m)"
+echo "HYPERVISOR $(cat /sys/hypervisor/type) $(cat /sys/hypervisor/guest_type)"
+echo "PREEMPT $(cat /sys/kernel/debug/sched/preempt 2>&1)"
+
+$LT --list-probes -v >/tmp/plan 2>&1
+echo "EXIT plan $?"
+emit_file plan /tmp/plan
+
+# The per-era names the independent counter needs (docs/STATE.md).
+case $(uname -r) in
+6.1.*)	XC="__get_free_pages paravirt_enter_lazy_mmu xen_leave_lazy_mmu
+	    paravirt_lazy_mode paravirt_start_context_switch
+	    paravirt_end_context_switch xen_end_context_switch
+	    paravirt_flush_lazy_mmu" ;;
+6.12.*)	XC="get_free_pages_noprof xen_enter_lazy_mmu xen_leave_lazy_mmu
+	    xen_lazy_mode xen_start_context_switch xen_end_context_switch
+	    xen_flush_lazy_mmu" ;;
+*)	XC= ;;
+esac
+if [ -n "$XC" ]; then
+	xencount lt-exitstorm $XC >/tmp/truth.out 2>&1 &
+	TRUTH=$!
+	wait_line /tmp/truth.out "xencount: ready" 120 $TRUTH || exit 1
+else
+	nbcount lt-exitstorm >/tmp/truth.out 2>&1 &
+	TRUTH=$!
+	wait_line /tmp/truth.out "nbcount: ready" 120 $TRUTH || exit 1
+fi
+
+# preempt=full: a second workload (fork+exit, another comm) keeps the
+# one vCPU contended, so tasks are preempted inside sections and inside
+# programs.
+BG=
+if grep -q 'preempt=full' /proc/cmdline; then
+	/lt/lt-forkexit 1000000 64 >/dev/null 2>&1 &
+	BG=$!
+fi
+start_lt fentry --mode fentry --comm lt-exitstorm --info all || exit 1
+start_lt kprobe --mode kprobe --comm lt-exitstorm --info all || exit 1
+start_lt auto --comm lt-exitstorm --info all || exit 1
+/lt/lt-exitstorm 8 3000
+if [ -n "$BG" ]; then
+	kill $BG
+	wait $BG
+fi
+stop_lt fentry
+stop_lt kprobe
+stop_lt auto
+kill -INT $TRUTH
+wait $TRUTH
+emit_file truth /tmp/truth.out
+
+# Every comm, text: the report a reader sees (README, docs/VM.md).
+$LT --stacks 8 -o /tmp/text.out 2>/tmp/text.err &
+T=$!
+wait_line /tmp/text.err "tracing with" 120 $T || exit 1
+/lt/lt-exitstorm 2 3000
+kill -INT $T
+wait $T
+echo "EXIT text $?"
+emit_file text.out /tmp/text.out
+exit 0
