@@ -102,6 +102,11 @@ workloads: $(WORKLOADS) $(OUT)/nbcount
 ifneq ($(ARCH),arm64)
 workloads: $(OUT)/xencount
 endif
+workloads: $(OUT)/lt-inject
+
+# The injection module's driver (the module itself: scripts/build-kmod.sh).
+$(OUT)/lt-inject: tests/kmod/lt-inject.c
+	$(CC) -O2 -static -Wall -o $@ $<
 
 $(OUT)/workloads/%: tests/workloads/%.c tests/workloads/wl.h
 	@mkdir -p $(@D)

@@ -139,6 +139,7 @@ static __always_inline bool inner_pair(__u32 ev)
 		return false;
 	if (ev == LT_EV_LEAVE && *ph == LT_PH_SWITCH_OUT) {
 		/* the outgoing task is current: it resumes at its switch-in */
+		*ph = LT_PH_NONE;
 		tid = (__u32)bpf_get_current_pid_tgid();
 		if (bpf_map_update_elem(&lt_parked, &tid, &one, BPF_ANY))
 			stat_inc(LT_ST_PARKED_FULL);
@@ -199,8 +200,13 @@ static __always_inline int on_switch(__u32 ev, struct task_struct *next)
 	stat_inc(ev);
 	if (!ph)
 		return 0;
+	/* The hook leaves only a CPU in MMU mode, and once; other code on
+	 * the switch path may make enter/leave pairs of its own (seen on
+	 * 6.12: counting every leave there as the switch's drifted depth). */
 	if (ev == LT_EV_SWITCH_OUT) {
-		*ph = LT_PH_SWITCH_OUT;
+#if defined(__TARGET_ARCH_x86)
+		*ph = xen_cpu_in_mmu_mode() ? LT_PH_SWITCH_OUT : LT_PH_NONE;
+#endif
 		return 0;
 	}
 	tid = BPF_CORE_READ(next, pid);
@@ -383,6 +389,38 @@ static __always_inline int on_gather_finish(struct mmu_gather *tlb,
 	return 0;
 }
 
+/*
+ * A u8 task counter at 128 or more went below 0: a disable without an
+ * enable (enable_count), or a resume without a pause (pause_count). Seen
+ * on Debian's 7.2 as Xen PV dom0: xen_end_context_switch() resumes a new
+ * task that was never paused, so every forked task runs with pause_count
+ * wrapped (enlighten_pv.c:428-435) and lazy mode never activates. The
+ * state outlives the event, so it is reported once per task, not on every
+ * return to user space; then the task's counters say nothing more.
+ */
+#define LT_WRAPPED	128
+
+static __always_inline bool wrapped_once(void *ctx, struct task_struct *t,
+					 struct lt_view *v, struct lt_ctx *c)
+{
+	struct lt_task *st;
+
+	if (cfg_src != LT_SRC_TASK_COUNTERS ||
+	    (v->depth < LT_WRAPPED && v->pause < LT_WRAPPED))
+		return false;
+	st = bpf_task_storage_get(&lt_tasks, t, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st || st->off == LT_WRAPPED)
+		return true;
+	st->off = LT_WRAPPED;	/* the task's note: already reported */
+	stat_inc(LT_ST_TASKS_NEW);
+	c->depth = v->depth;
+	c->pause = v->pause;
+	c->detail = v->depth >= LT_WRAPPED ? 0 : 1;	/* as resume w/o pause */
+	raise(ctx, c, LT_K_UNBALANCED_DISABLE);
+	return true;
+}
+
 /* Counters still set when the task leaves the kernel or dies. */
 static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
 {
@@ -391,7 +429,8 @@ static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
 	struct lt_view v;
 
 	stat_inc(ev);
-	if (lazy_view(t, &v) && (v.depth || v.pause) && !filtered_out()) {
+	if (lazy_view(t, &v) && (v.depth || v.pause) && !filtered_out() &&
+	    !wrapped_once(ctx, t, &v, &c)) {
 		c.depth = v.depth;
 		c.pause = v.pause;
 		raise(ctx, &c, kind);

@@ -54,6 +54,7 @@ static __always_inline bool xen_cpu_in_mmu_mode(void)
 {
 	enum lt_xen_lazy_mode *m = 0;
 
+	/* cfg_xen_var 2: neither (the plan says so) */
 	if (cfg_xen_var == 0 && &xen_lazy_mode)
 		m = bpf_this_cpu_ptr(&xen_lazy_mode);
 	else if (cfg_xen_var == 1 && &paravirt_lazy_mode)

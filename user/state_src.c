@@ -294,6 +294,7 @@ void state_plan(const struct btf *btf, const struct lt_kinfo *ki,
 
 	memset(sp, 0, sizeof(*sp));
 	sp->tif_bit = 31;
+	sp->xen_var = 2;	/* none until plan_xen finds one */
 	if (btf) {
 		plan_counters(btf, sp);
 		plan_xen(btf, ki, sp);

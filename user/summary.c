@@ -394,7 +394,7 @@ static void print_misses(struct lt_session *s, const struct lt_summary *sum)
 		if (!sum->ev_misses[e])
 			continue;
 		fprintf(s->out, "%s%s %llu", n++ ? ", " :
-			"Program runs skipped (preempted program):\n  ",
+			"Program runs the kernel skipped (already running on\n  the CPU: preempted or re-entered): ",
 			event_name(e), sum->ev_misses[e]);
 	}
 	if (!n)

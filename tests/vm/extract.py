@@ -14,6 +14,9 @@ buf = []
 exits = []
 for line in open(log, errors="replace"):
     line = line.rstrip("\r\n")
+    # Xen prints its own lines on the same serial console (dom0 boots)
+    if line.startswith("(XEN) "):
+        continue
     if cur is None and line.startswith("=== FILE ") and line.endswith(" ==="):
         cur, buf = line[9:-4], []
     elif cur is not None and line == "=== END %s ===" % cur:

@@ -8,8 +8,8 @@
 . /lt/guest-lib.sh
 emit_dmesg_at_exit
 echo "KERNEL $(uname -r) $(uname -m)"
-echo "HYPERVISOR $(cat /sys/hypervisor/type) $(cat /sys/hypervisor/guest_type)"
-echo "PREEMPT $(cat /sys/kernel/debug/sched/preempt 2>&1)"
+echo "$(cat /sys/hypervisor/type) $(cat /sys/hypervisor/guest_type)" >/tmp/hv
+emit_file hv /tmp/hv
 
 $LT --list-probes -v >/tmp/plan 2>&1
 echo "EXIT plan $?"
@@ -58,6 +58,31 @@ stop_lt auto
 kill -INT $TRUTH
 wait $TRUTH
 emit_file truth /tmp/truth.out
+
+# The injection module (tests/kmod), where the host built one for this
+# kernel: a section held open 300 ms with preemption on, while another
+# task wants the vCPU (preempt=full), and violations of known counts.
+if [ -f /lt/lt_inject.ko ]; then
+	insmod /lt/lt_inject.ko || exit 1
+	/lt/lt-inject list >/tmp/words 2>&1
+	emit_file words /tmp/words
+	if [ -n "$BG$(grep -o 'preempt=full' /proc/cmdline)" ]; then
+		/lt/lt-forkexit 1000000 64 >/dev/null 2>&1 &
+		BG=$!
+	fi
+	start_lt inject --comm lt-inject --info all || exit 1
+	for w in "hold 300" "alloc 3" "nest 5"; do
+		set -- $w
+		grep -qx "$1" /tmp/words || continue
+		/lt/lt-inject $w
+		echo "EXIT inject-$1 $?"
+	done
+	stop_lt inject
+	[ -n "$BG" ] && kill $BG && wait $BG
+	rmmod lt_inject
+	dmesg | grep 'lt_inject' >/tmp/inject.log
+	emit_file inject.log /tmp/inject.log
+fi
 
 # Every comm, text: the report a reader sees (README, docs/VM.md).
 $LT --stacks 8 -o /tmp/text.out 2>/tmp/text.err &
