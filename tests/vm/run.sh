@@ -450,10 +450,10 @@ truth() { sed -n "s/.* $2=\([0-9]*\).*/\1/p; s/^nbcount: $2=\([0-9]*\).*/\1/p" $
 # check_xen FILES LABEL VERSION ENTER FLUSH SWITCH_OUT SWITCH_IN STATEVAR
 #           ALLOCFN (the get-free-pages entry in the stacks)
 check_xen() {
-	local F=$1 L=$2 m n nb ne nl en le sp dp bad
+	local F=$1 L=$2 ver=$3 m n nb ne nl en le sp dp bad
 	echo "--- $L: $(cat $F/kernel)"; cat $F/plan
-	check "$L boots $3 as Xen PV dom0" eval \
-		'grep -q "^$3\." $F/kernel && [ "$(cat $F/hv)" = "xen PV" ]'
+	check "$L boots $ver as Xen PV dom0" eval \
+		'grep -q "^$ver\." $F/kernel && [ "$(cat $F/hv)" = "xen PV" ]'
 	check "$L list-probes exits 0" [ "$(exit_of $F plan)" = 0 ]
 	plan_has $F "$L" section_enter fentry $4
 	plan_has $F "$L" section_leave fentry xen_leave_lazy_mmu
