@@ -35,7 +35,9 @@ static __always_inline void cross_check(void *ctx, struct task_struct *t,
 	if (cfg_src2 == LT_SRC_NONE || irq)
 		return;
 	read_source(cfg_src2, t, &w);
-	if (w.active == v->active)
+	/* a depth counted from a later start than the section's says
+	 * nothing; nor does a primary that was itself unknown */
+	if (w.active == v->active || w.unknown || v->unknown)
 		return;
 	m.severity = 0;
 	m.depth = v->depth;
@@ -239,9 +241,17 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
 		stat_inc(LT_ST_IRQ_SKIPPED);
 		return 0;
 	}
-	if (filtered_out())
+	if (filtered_out() || !lt_ready_ns)
 		return 0;
 	st = bpf_task_storage_get(&lt_tasks, t, 0, 0);
+	/* A task older than the tracer, never seen: its section may have
+	 * begun before the probes were in, so its leave proves nothing. A
+	 * younger task's leave without an enter is unbalanced. */
+	if (!st && (ev == LT_EV_LEAVE || ev == LT_EV_RESUME) &&
+	    BPF_CORE_READ(t, start_time) < lt_ready_ns) {
+		stat_inc(LT_ST_UNSEEN_START);
+		return 0;
+	}
 	if (!st) {
 		st = bpf_task_storage_get(&lt_tasks, t, 0,
 					  BPF_LOCAL_STORAGE_GET_F_CREATE);

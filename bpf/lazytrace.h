@@ -121,6 +121,8 @@ enum lt_stat {
 	LT_ST_PARKED_FULL,			/* lt_parked map full */
 	LT_ST_BOUND_ENTER,			/* real enters, filtered */
 	LT_ST_BOUND_LEAVE,			/* real leaves, filtered */
+	LT_ST_UNSEEN_START,			/* leaves of sections begun
+						 * before the probes were in */
 	LT_ST_MAX
 };
 

@@ -125,6 +125,10 @@ static __always_inline void stat_inc(__u32 idx)
 		*v += 1;
 }
 
+/* Set by the loader once every probe is attached (CLOCK_MONOTONIC ns):
+ * section boundaries are tracked from then on. */
+__u64 lt_ready_ns;
+
 /* enum lt_cpu_phase of each CPU (lazytrace.h) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -67,6 +67,8 @@ struct lt_view {
 	__u32 depth;
 	__u32 pause;
 	bool active;	/* depth > 0, not paused, not in interrupt */
+	bool unknown;	/* event depth of a task never seen since the
+			 * probes were in, older than them */
 };
 
 /* SOFTIRQ_MASK | HARDIRQ_MASK, as in_interrupt() tests. The NMI bits are left
@@ -145,6 +147,7 @@ static __always_inline void read_source(__u32 src, struct task_struct *t,
 
 	v->depth = 0;
 	v->pause = 0;
+	v->unknown = false;
 	if (src == LT_SRC_TASK_COUNTERS) {
 		read_counters(t, v);
 	} else if (src == LT_SRC_ARM64_TIF) {
@@ -158,6 +161,9 @@ static __always_inline void read_source(__u32 src, struct task_struct *t,
 			v->depth = st->depth;
 			v->pause = st->pause;
 			off = st->off;	/* open, but lazy mode was ended */
+		} else {
+			v->unknown = !lt_ready_ns ||
+				     BPF_CORE_READ(t, start_time) < lt_ready_ns;
 		}
 	}
 #if defined(__TARGET_ARCH_x86)

@@ -2,12 +2,22 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "attach.h"
 #include "feature_probe.h"
 #include "lazytrace.skel.h"
 #include "setup.h"
+
+/* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns() and task start_time */
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 static int verbose_print(enum libbpf_print_level level, const char *fmt,
 			 va_list ap)
@@ -212,6 +222,11 @@ int attach_all(struct lt_session *s)
 		if (err)
 			return err;
 	}
+	/* Probes attach one by one, seconds apart under emulation: a section
+	 * whose enter came before its leave's probe would leave its task one
+	 * level too deep for good (seen on 6.12 dom0, the shell that started
+	 * lazytrace). Boundaries count from here on (handlers.bpf.h). */
+	s->skel->bss->lt_ready_ns = mono_ns();
 	return 0;
 }
 

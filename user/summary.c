@@ -294,6 +294,7 @@ static json_object *boundaries_json(const struct lt_summary *sum)
 		{ "parked_full", LT_ST_PARKED_FULL },
 		{ "enters", LT_ST_BOUND_ENTER },
 		{ "leaves", LT_ST_BOUND_LEAVE },
+		{ "unseen_starts", LT_ST_UNSEEN_START },
 	};
 	json_object *o = json_object_new_object();
 

@@ -6,6 +6,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -21,6 +22,15 @@ struct {
 	__type(key, __u32);	/* tid */
 	__type(value, __u32);	/* batch_count at entry */
 } start SEC(".maps");
+
+/* kprobe flavour (nbcount --kprobe): its programs run with preemption
+ * off, so a preempt=full kernel skips none of their runs */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);	/* tid */
+	__type(value, __u64);	/* the mmu_gather */
+} gather SEC(".maps");
 
 static __always_inline bool comm_matches(void)
 {
@@ -65,5 +75,41 @@ int BPF_PROG(nb_exit, struct mmu_gather *tlb, bool ret)
 	if (tlb->batch_count > *old)
 		__sync_fetch_and_add(&allocs, 1);
 	bpf_map_delete_elem(&start, &tid);
+	return 0;
+}
+
+SEC("kprobe/tlb_next_batch")
+int BPF_KPROBE(nb_kentry, struct mmu_gather *tlb)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 p = (__u64)tlb;
+	__u32 bc;
+
+	if (!comm_matches())
+		return 0;
+	__sync_fetch_and_add(&all_calls, 1);
+	if (t->lazy_mmu_state.enable_count == 0 || t->lazy_mmu_state.pause_count != 0)
+		return 0;
+	__sync_fetch_and_add(&lazy_calls, 1);
+	bc = BPF_CORE_READ(tlb, batch_count);
+	bpf_map_update_elem(&start, &tid, &bc, BPF_ANY);
+	bpf_map_update_elem(&gather, &tid, &p, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe/tlb_next_batch")
+int BPF_KRETPROBE(nb_kexit)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 *old = bpf_map_lookup_elem(&start, &tid);
+	__u64 *p = bpf_map_lookup_elem(&gather, &tid);
+
+	if (!old || !p)
+		return 0;
+	if (BPF_CORE_READ((struct mmu_gather *)*p, batch_count) > *old)
+		__sync_fetch_and_add(&allocs, 1);
+	bpf_map_delete_elem(&start, &tid);
+	bpf_map_delete_elem(&gather, &tid);
 	return 0;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nbcount COMM: attach fentry/fexit on tlb_next_batch, print "nbcount: ready" once
+/* nbcount [--kprobe] COMM: attach fentry/fexit (or kprobe/kretprobe) on tlb_next_batch, print "nbcount: ready" once
  * attached, and on SIGINT/SIGTERM print "nbcount: allocs=<N>" (page allocations made by
  * tlb_next_batch inside an active lazy MMU section, tasks named COMM only) and exit 0.
  * Diagnostics go to stderr. Deliberately shares no code with the lazytrace tracer. */
@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "nbcount.skel.h"
 
@@ -16,14 +17,34 @@ static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 	return lvl == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
+/* Runs of our programs the kernel skipped: a count they may lack. */
+static unsigned long long misses(struct bpf_object *obj)
+{
+	unsigned long long n = 0;
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(p) >= 0 &&
+		    !bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	struct nbcount_bpf *skel;
 	sigset_t set;
 	int err, sig;
 
-	if (argc != 2 || !argv[1][0]) {
-		fprintf(stderr, "usage: nbcount COMM\n");
+	int kprobe = argc == 3 && !strcmp(argv[1], "--kprobe");
+	const char *comm = argv[argc - 1];
+
+	if ((argc != 2 && !kprobe) || !comm[0]) {
+		fprintf(stderr, "usage: nbcount [--kprobe] COMM\n");
 		return 2;
 	}
 	libbpf_set_print(print_warn);
@@ -40,7 +61,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* The kernel truncates comm to 15 chars + NUL: compare the same way. */
-	strncpy((char *)skel->rodata->target_comm, argv[1], 15);
+	strncpy((char *)skel->rodata->target_comm, comm, 15);
+	bpf_program__set_autoload(skel->progs.nb_entry, !kprobe);
+	bpf_program__set_autoload(skel->progs.nb_exit, !kprobe);
+	bpf_program__set_autoload(skel->progs.nb_kentry, kprobe);
+	bpf_program__set_autoload(skel->progs.nb_kexit, kprobe);
 	err = nbcount_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "nbcount: load failed: %d\n", err);
@@ -58,9 +83,10 @@ int main(int argc, char **argv)
 		err = 1;
 		goto out;
 	}
-	printf("nbcount: allocs=%llu\n", (unsigned long long)skel->bss->allocs);
+	printf("nbcount: allocs=%llu misses=%llu\n",
+	       (unsigned long long)skel->bss->allocs, misses(skel->obj));
 	fflush(stdout);
-	fprintf(stderr, "nbcount: comm=%s calls=%llu lazy_calls=%llu\n", argv[1],
+	fprintf(stderr, "nbcount: comm=%s calls=%llu lazy_calls=%llu\n", comm,
 		(unsigned long long)skel->bss->all_calls,
 		(unsigned long long)skel->bss->lazy_calls);
 out:

@@ -106,7 +106,7 @@ check_7x() {
 		check "$L $m: state source is task_counters" \
 			[ "$($J $F/$m.jsonl summary.state_source)" = task_counters ]
 	done
-	nb=$(sed -n 's/^nbcount: allocs=//p' $F/nbcount)
+	nb=$(sed -n 's/^nbcount: allocs=\([0-9]*\).*/\1/p' $F/nbcount)
 	fe=$($J $F/fentry.jsonl summary.findings.alloc_in_lazy)
 	kp=$($J $F/kprobe.jsonl summary.findings.alloc_in_lazy)
 	fe_nb=$($J $F/fentry.jsonl groupstack:alloc_in_lazy:tlb_next_batch)
@@ -356,7 +356,7 @@ check_bpftrace() {
 	bt=$(sed -n 's/^@nb: //p' $F/bpftrace.out)
 	fe_nb=$($J $F/fentry.jsonl groupstack:alloc_in_lazy:tlb_next_batch)
 	calls=$($J $F/fentry.jsonl summary.events.gather_next_batch)
-	nb=$(sed -n 's/^nbcount: allocs=//p' $F/nbcount)
+	nb=$(sed -n 's/^nbcount: allocs=\([0-9]*\).*/\1/p' $F/nbcount)
 	echo "$L bpftrace: $bt tlb_next_batch calls by lt-exitstorm;" \
 		"lazytrace $fe_nb allocations there, $calls calls in all;" \
 		"nbcount $nb"
@@ -417,32 +417,40 @@ check_old() {
 }
 
 # ---------------- Xen PV dom0: where lazy MMU mode is real ----------------
-# boot_xen NAME SUITE KMOD_TARGET [DOM0 ARGS]: the suite's generic kernel as
-# Xen PV dom0 (guest-xen.sh) -> $T/NAME/files. The injection module is
-# built for that kernel (scripts/build-kmod.sh); a failed build fails.
-boot_xen() {
-	local d=$T/$1 ko
-	payload "$d/payload" tests/vm/guest-xen.sh $B amd64
+# boot_kmod NAME SUITE KMOD_TARGET GUEST VM_RUN_ARGS...: the kernel of the
+# module target, with guest script GUEST, xencount, the injection driver
+# and the module built for that kernel (scripts/build-kmod.sh; a failed
+# build fails) -> $T/NAME/files.
+boot_kmod() {
+	local n=$1 suite=$2 kt=$3 g=$4 d=$T/$1 ko
+	shift 4
+	payload "$d/payload" "$g" $B amd64
 	cp $B/xencount $B/lt-inject "$d/payload"/
-	if ! ko=$(scripts/build-kmod.sh "$3" 2>"$d.kmod.log" | tail -n1) ||
+	if ! ko=$(scripts/build-kmod.sh "$kt" 2>"$d.kmod.log" | tail -n1) ||
 	   [ ! -f "$ko" ]; then
-		not_ok "$1: cannot build the injection module for $3 (see $d.kmod.log)"
+		not_ok "$n: cannot build the injection module for $kt (see $d.kmod.log)"
 		tail -5 "$d.kmod.log"
 		return 1
 	fi
 	cp "$ko" "$d/payload/lt_inject.ko"
-	if ! scripts/vm-run.sh --suite "$2" --xen --payload "$d/payload" \
-		--log "$d/log" --timeout 1500 ${4:+--append "$4"}; then
-		not_ok "$1: Xen dom0 run failed (see $d/log)"
+	if ! scripts/vm-run.sh --suite "$suite" --payload "$d/payload" \
+		--log "$d/log" --timeout 1500 "$@"; then
+		not_ok "$n: VM run failed (see $d/log)"
 		tail -30 "$d/log"
 		return 1
 	fi
 	tests/vm/extract.py "$d/log" "$d/files"
-	kernel_quiet "$1" "$d/files/dmesg"
+	kernel_quiet "$n" "$d/files/dmesg"
+}
+
+# boot_xen NAME SUITE KMOD_TARGET [DOM0 ARGS]: the suite's generic kernel
+# as Xen PV dom0 (guest-xen.sh).
+boot_xen() {
+	boot_kmod "$1" "$2" "$3" tests/vm/guest-xen.sh --xen ${4:+--append "$4"}
 }
 
 # truth FILES KEY: one count from xencount's or nbcount's last line.
-truth() { sed -n "s/.* $2=\([0-9]*\).*/\1/p; s/^nbcount: $2=\([0-9]*\).*/\1/p" $1/truth | tail -1; }
+truth() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" $1/truth | tail -1; }
 
 # Pre-7.0 dom0 (6.12, 6.1): the design's enter/leave probes, the per-cpu
 # Xen state cross-checked with the event depth, the pre-7.0 rules, and
@@ -583,6 +591,44 @@ print(len(a), len({r['tid'] for r in a}), sum(r['pause']>=128 for r in a))")
 		check "xen 7.2 $m: no allocation in an active section, as nbcount ($(truth $F allocs))" \
 			eval '[ "$($J $F/$m.jsonl summary.findings.alloc_in_lazy)" = "$(truth $F allocs)" ]'
 	done
+fi
+
+# ---------------- sid 7.x with preempt=full ----------------
+# The exact counts hold where programs can be preempted: auto mode takes
+# kprobes there and loses no run; fentry mode's shortfall, if any, is
+# within what it reports it may lack.
+if wanted sid-preempt &&
+   boot_kmod sid-preempt sid sid-amd64-cloud tests/vm/guest-preempt.sh \
+	--append preempt=full; then
+	F=$T/sid-preempt/files
+	echo "--- sid preempt=full: $(cat $F/kernel)"; cat $F/plan
+	nb=$(truth $F allocs)
+	a=$($J $F/auto.jsonl groupstack:alloc_in_lazy:tlb_next_batch)
+	fe=$($J $F/fentry.jsonl groupstack:alloc_in_lazy:tlb_next_batch)
+	fm=$($J $F/fentry.jsonl summary.may_lack.alloc_in_lazy)
+	echo "sid preempt=full: nbcount $nb (misses $(truth $F misses));" \
+		"auto $a (misses $($J $F/auto.jsonl summary.prog_misses));" \
+		"fentry $fe (may lack $fm)"
+	check "sid preempt=full plan: full, kprobes first" eval \
+		'grep -q "^preemption: full" $F/plan && grep -qE "^page_alloc +kprobe" $F/plan'
+	check "sid preempt=full: nbcount --kprobe skipped no run" [ "$(truth $F misses)" = 0 ]
+	check "sid preempt=full: auto exits 0, no program run skipped" eval \
+		'[ "$(exit_of $F auto)" = 0 ] && [ "$($J $F/auto.jsonl summary.prog_misses)" = 0 ]'
+	check "sid preempt=full: auto equals nbcount ($a = $nb)" \
+		eval '[ -n "$nb" ] && [ "$nb" -gt 0 ] && [ "$a" = "$nb" ]'
+	check "sid preempt=full: fentry's shortfall within what it says it may lack" \
+		eval '[ "$fe" -le "$nb" ] && [ $((nb - fe)) -le "$fm" ]'
+	pre=$(sed -n 's/.*hold 300ms: preempted \([0-9]*\) times.*/\1/p' $F/inject.log)
+	echo "sid preempt=full inject: hold preempted $pre times;" \
+		"$(echo $($J $F/inject.jsonl summary.findings))"
+	check "sid preempt=full inject: the held section was preempted ($pre)" \
+		[ "${pre:-0}" -gt 0 ]
+	check "sid preempt=full inject: 3 allocations that can sleep, errors" \
+		[ "$($J $F/inject.jsonl groupstack:alloc_in_lazy:lt_inject_alloc)" = 3 ]
+	check "sid preempt=full inject: 2 sleeps in a section" \
+		[ "$($J $F/inject.jsonl groupstack:sleep_in_lazy:lt_inject_sleep)" = 2 ]
+	check "sid preempt=full inject: a preemption is no sleep, nothing else" \
+		[ "$(echo $($J $F/inject.jsonl summary.findings.sleep_in_lazy summary.findings.unbalanced_disable summary.findings.open_at_user_return summary.findings.state_mismatch))" = "2 0 0 0" ]
 fi
 
 # ---------------- sid: 7.x with task counters ----------------
