@@ -28,7 +28,7 @@
 
 struct lt_ksyms {
 	char *buf;
-	/* Every non-module symbol, by address: data too, so that text
+	/* Every core symbol and module text, by address: data too, so text
 	 * symbols end where the next object of any kind starts. */
 	struct lt_ksym *syms;
 	size_t n;
@@ -73,10 +73,21 @@ static bool is_text_type(char t)
 	return t == 't' || t == 'T' || t == 'w' || t == 'W';
 }
 
+/* Module text, kept under this type of ours: stacks through a module (a
+ * driver, the injection module of the VM tests) name its functions, yet
+ * the catalog never attaches to one (not in byname). */
+#define LT_KSYM_MODULE_TEXT	'm'
+
+static bool is_stack_text(char t)
+{
+	return is_text_type(t) || t == LT_KSYM_MODULE_TEXT;
+}
+
 /*
  * One line "ADDR TYPE NAME[\t[module]]", NUL-terminated in place.
- * Returns false for module symbols and for lines that do not parse.
- * BPF programs and trampolines ("[bpf]") are kept: they show up in stacks.
+ * Returns false for module data and for lines that do not parse; module
+ * text gets type LT_KSYM_MODULE_TEXT. BPF programs and trampolines
+ * ("[bpf]") are kept as they are: they show up in stacks.
  */
 static bool parse_ksym_line(char *line, struct lt_ksym *sym)
 {
@@ -99,8 +110,11 @@ static bool parse_ksym_line(char *line, struct lt_ksym *sym)
 		return false;
 	if (*p) {
 		*p++ = '\0';
-		if (strchr(p, '[') && strcmp(p, "[bpf]"))
-			return false;
+		if (strchr(p, '[') && strcmp(p, "[bpf]")) {
+			if (!is_text_type(sym->type))
+				return false;
+			sym->type = LT_KSYM_MODULE_TEXT;
+		}
 	}
 	sym->name = name;
 	return true;
@@ -370,7 +384,7 @@ const struct lt_ksym *ksyms_lookup(const struct lt_ksyms *ks, uint64_t addr,
 	while (i > 0 && ks->syms[i - 1].addr == ks->syms[i].addr)
 		i--;
 	for (s = NULL; i < j && !s; i++)
-		if (is_text_type(ks->syms[i].type))
+		if (is_stack_text(ks->syms[i].type))
 			s = &ks->syms[i];
 	if (s && off)
 		*off = addr - s->addr;

@@ -45,7 +45,9 @@ const struct lt_ruleset lt_rulesets[LT_RULES_MAX] = {
 		[LT_K_ALLOC_IN_LAZY] = I,	/* GFP_NOWAIT is legal */
 		[LT_K_FLUSH_IN_LAZY] = I,	/* pagemap_scan does it */
 		[LT_K_UNBALANCED_DISABLE] = E,
-		[LT_K_ENABLE_WHILE_PAUSED] = E,
+		/* 7.2 pgtable.h: enable() and disable() have no effect while
+		 * paused, and pause()/resume() pairs may nest */
+		[LT_K_ENABLE_WHILE_PAUSED] = I,
 		[LT_K_OPEN_AT_USER_RETURN] = E,
 		[LT_K_OPEN_AT_EXIT] = E,
 		[LT_K_SLEEP_IN_LAZY] = E,

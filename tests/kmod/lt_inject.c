@@ -293,10 +293,19 @@ static noinline void lt_inject_hold(unsigned int ms)
 #define LT_HAVE_NEST 1
 static noinline void lt_inject_nest(void)
 {
+	/* Pre-7.0 Xen cannot switch tasks inside a nested section: the
+	 * switch-out hook leaves one level, then enter_lazy(XEN_LAZY_CPU)
+	 * BUG()s on the MMU mode still set (6.12 enlighten_pv.c:423-432,
+	 * hypervisor.h:86; seen under preempt=full). Real nesters hold a
+	 * lock; so does this one. */
+	if (LT_OLD)
+		preempt_disable();
 	lt_enter();
 	lt_enter();
 	lt_leave();	/* 7.x inner: arch_flush_lazy_mmu_mode() */
 	lt_leave();
+	if (LT_OLD)
+		preempt_enable();
 }
 #else
 #define LT_HAVE_NEST 0

@@ -252,6 +252,20 @@ static void pause_resume(void)
 	lazy_mmu_mode_disable();
 }
 
+/* 7.0: an enable and a disable while paused change nothing
+ * (pgtable.h: "has no effect"); the section stays one level deep, and
+ * the allocation after the resume is inside it */
+static void enable_paused(void)
+{
+	lazy_mmu_mode_enable();
+	lazy_mmu_mode_pause();
+	lazy_mmu_mode_enable();
+	lazy_mmu_mode_disable();
+	lazy_mmu_mode_resume();
+	__get_free_pages(GFP_NOWAIT, 0);	/* depth 1 */
+	lazy_mmu_mode_disable();
+}
+
 /* a sleeping allocation inside a 7.0 section */
 static void sleeping_alloc(void)
 {
@@ -492,6 +506,7 @@ static const struct {
 #else
 	{ "pause-resume", pause_resume },
 	{ "sleeping-alloc", sleeping_alloc },
+	{ "enable-paused", enable_paused },
 #endif
 	{ "unbalanced", unbalanced },
 	{ "exit-open", exit_open },

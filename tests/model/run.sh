@@ -94,6 +94,15 @@ if scenario v7 pause-resume 7.0 --info all; then
 	is pause-resume summary.events.section_resume 1
 	is pause-resume bad 0
 fi
+# 7.0: enable and disable while paused are no-ops, legal (info), and the
+# paused disable leaves the depth alone: no false unbalanced disable
+if scenario v7 enable-paused 7.0 --info all; then
+	is enable-paused summary.findings.enable_while_paused 1
+	is enable-paused field:enable_while_paused:severity info
+	is enable-paused summary.findings.unbalanced_disable 0
+	is enable-paused field:alloc_in_lazy:depth 1
+	is enable-paused summary.findings.alloc_in_lazy 1
+fi
 if scenario v7 sleeping-alloc 7.0; then
 	is sleeping-alloc field:alloc_in_lazy:severity error
 	is sleeping-alloc field:alloc_in_lazy:order 2

@@ -458,7 +458,7 @@ truth() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" $1/truth | tail -1; }
 # check_xen FILES LABEL VERSION ENTER FLUSH SWITCH_OUT SWITCH_IN STATEVAR
 #           ALLOCFN (the get-free-pages entry in the stacks)
 check_xen() {
-	local F=$1 L=$2 ver=$3 m n nb ne nl en le sp dp bad
+	local F=$1 L=$2 ver=$3 m n nb ne nl en le sp hf sk bad
 	echo "--- $L: $(cat $F/kernel)"; cat $F/plan
 	check "$L boots $ver as Xen PV dom0" eval \
 		'grep -q "^$ver\." $F/kernel && [ "$(cat $F/hv)" = "xen PV" ]'
@@ -486,17 +486,29 @@ check_xen() {
 			"leaves $le (xencount $ne $nl), spans $sp," \
 			"misses $($J $F/$m.jsonl summary.prog_misses)"
 		check "$L $m exits 0" [ "$(exit_of $F $m)" = 0 ]
-		check "$L $m: allocations in sections equal xencount ($n = $nb)" \
-			eval '[ -n "$nb" ] && [ "$nb" -gt 0 ] && [ "$n" = "$nb" ]'
+		# equal, but for runs either side says the kernel skipped
+		# (0 and 0 without preempt=full: then exactly equal)
+		sk=$(( $($J $F/$m.jsonl summary.may_lack.alloc_in_lazy) + $(truth $F misses) ))
+		check "$L $m: allocations in sections equal xencount ($n = $nb, skipped $sk)" \
+			eval '[ -n "$nb" ] && [ "$nb" -gt 0 ] && [ "${n:-0}" -gt 0 ] &&
+			      d=$((n > nb ? n - nb : nb - n)) && [ "$d" -le "$sk" ]'
 		check "$L $m: every one an error, $9 in its stack" python3 -c "
 import json,sys
 f=[json.loads(l) for l in open('$F/$m.jsonl')]
 a=[r for r in f if r.get('type')=='finding' and r['kind']=='alloc_in_lazy']
 sys.exit(not a or any(r['severity']!='error' or
 	not any(x.startswith('$9+') for x in r['stack']) for r in a))"
-		check "$L $m: enters = leaves = xencount's ($en $le $ne)" \
-			eval '[ -n "$ne" ] && [ "$en" = "$ne" ] && [ "$le" = "$nl" ]'
-		check "$L $m: one section span per section ($sp = $en)" [ "$sp" = "$en" ]
+		sk=$(( $($J $F/$m.jsonl summary.misses_by_event.section_enter) +
+		       $($J $F/$m.jsonl summary.misses_by_event.section_leave) +
+		       $(truth $F misses) ))
+		check "$L $m: enters = leaves = xencount's ($en $le $ne, skipped $sk)" \
+			eval '[ -n "$ne" ] && [ "$en" = "$le" ] &&
+			      d=$((en > ne ? en - ne : ne - en)) && [ "$d" -le "$sk" ]'
+		# a sample the histogram map refused is counted (hist_full:
+		# seen twice on 6.1, whose maps are preallocated), never lost
+		hf=$($J $F/$m.jsonl summary.hist_full)
+		check "$L $m: one section span per section ($sp = $en - up to $hf refused)" \
+			eval '[ "$sp" -le "$en" ] && [ $((en - sp)) -le "$hf" ]'
 		check "$L $m: nesting_depth from real boundaries" \
 			[ "$($J $F/$m.jsonl hist:nesting_depth:lt-exitstorm)" -gt 0 ]
 		bad=$(echo $($J $F/$m.jsonl summary.findings.nested_enter summary.findings.unbalanced_disable summary.findings.state_mismatch summary.findings.open_at_exit summary.findings.outer_lost_lazy))
@@ -550,8 +562,8 @@ if wanted xen-trixie-preempt &&
 		xen_lazy_mode get_free_pages_noprof
 	check "xen 6.12 preempt=full plan: full, kprobes first" eval \
 		'grep -q "^preemption: full" $F/plan && grep -qE "^page_alloc +kprobe" $F/plan'
-	check "xen 6.12 preempt=full auto: no program run skipped" \
-		[ "$($J $F/auto.jsonl summary.prog_misses)" = 0 ]
+	check "xen 6.12 preempt=full: kprobes skip fewer runs than fentry" \
+		[ "$($J $F/auto.jsonl summary.prog_misses)" -lt "$($J $F/fentry.jsonl summary.prog_misses)" ]
 	check_inject $F "xen 6.12 preempt=full"
 	check "xen 6.12 preempt=full: the held section was switched out and in" \
 		[ "$($J $F/inject.jsonl summary.boundaries.switch_pairs)" -gt 0 ]
@@ -611,13 +623,23 @@ if wanted sid-preempt &&
 		"fentry $fe (may lack $fm)"
 	check "sid preempt=full plan: full, kprobes first" eval \
 		'grep -q "^preemption: full" $F/plan && grep -qE "^page_alloc +kprobe" $F/plan'
-	check "sid preempt=full: nbcount --kprobe skipped no run" [ "$(truth $F misses)" = 0 ]
-	check "sid preempt=full: auto exits 0, no program run skipped" eval \
-		'[ "$(exit_of $F auto)" = 0 ] && [ "$($J $F/auto.jsonl summary.prog_misses)" = 0 ]'
-	check "sid preempt=full: auto equals nbcount ($a = $nb)" \
-		eval '[ -n "$nb" ] && [ "$nb" -gt 0 ] && [ "$a" = "$nb" ]'
-	check "sid preempt=full: fentry's shortfall within what it says it may lack" \
-		eval '[ "$fe" -le "$nb" ] && [ $((nb - fe)) -le "$fm" ]'
+	# Even kprobe programs are skipped there while a task that holds
+	# the CPU's bpf_prog_active (a map syscall, which runs preemptible)
+	# is preempted: measured 22 page_alloc skips in auto mode, 2 in
+	# nbcount. Both sides say how many; the counts must agree within
+	# that, and kprobes must skip fewer runs than fentry.
+	am=$($J $F/auto.jsonl summary.may_lack.alloc_in_lazy)
+	nm=$(truth $F misses)
+	check "sid preempt=full: auto exits 0" [ "$(exit_of $F auto)" = 0 ]
+	check "sid preempt=full: auto and nbcount agree within their skipped runs ($a, $nb; $am + $nm)" \
+		eval '[ -n "$nb" ] && [ "$nb" -gt 0 ] && [ "${a:-0}" -gt 0 ] &&
+		      d=$((a > nb ? a - nb : nb - a)) && [ "$d" -le $((am + nm)) ]'
+	check "sid preempt=full: auto's skipped page_alloc runs are its may_lack" \
+		[ "$am" = "$($J $F/auto.jsonl summary.misses_by_event.page_alloc)" ]
+	check "sid preempt=full: fentry within what it says it may lack" \
+		eval 'd=$((fe > nb ? fe - nb : nb - fe)) && [ "$d" -le $((fm + nm)) ]'
+	check "sid preempt=full: kprobes skip fewer runs than fentry ($am < $fm)" \
+		[ "$am" -lt "$fm" ]
 	pre=$(sed -n 's/.*hold 300ms: preempted \([0-9]*\) times.*/\1/p' $F/inject.log)
 	echo "sid preempt=full inject: hold preempted $pre times;" \
 		"$(echo $($J $F/inject.jsonl summary.findings))"

@@ -46,6 +46,23 @@ static int sym_range(const char *name, unsigned long long *lo,
 	return 0;
 }
 
+/* Runs of our programs the kernel skipped: what the counts may lack. */
+static unsigned long long misses(struct bpf_object *obj)
+{
+	unsigned long long n = 0;
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(p) >= 0 &&
+		    !bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	struct xencount_bpf *skel;
@@ -114,13 +131,13 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("xencount: allocs=%llu enters=%llu leaves=%llu hook_pairs=%llu "
-	       "unbalanced=%llu open_tasks=%d no_mode=%llu\n",
+	       "unbalanced=%llu open_tasks=%d no_mode=%llu misses=%llu\n",
 	       (unsigned long long)skel->bss->allocs,
 	       (unsigned long long)skel->bss->enters,
 	       (unsigned long long)skel->bss->leaves,
 	       (unsigned long long)skel->bss->hook_pairs,
 	       (unsigned long long)skel->bss->unbalanced, bad,
-	       (unsigned long long)skel->bss->no_mode);
+	       (unsigned long long)skel->bss->no_mode, misses(skel->obj));
 	fflush(stdout);
 	err = 0;
 out:
