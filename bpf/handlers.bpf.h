@@ -180,6 +180,8 @@ static __always_inline void on_arch_flush(void *ctx, struct task_struct *t)
 	if (in_irq_ctx(ctx, t))
 		return;
 	if (cfg_src == LT_SRC_TASK_COUNTERS) {
+		if (filtered_out())
+			return;
 		read_counters(t, &v);
 		stat_inc(v.pause ? LT_ST_FLUSH_PAUSED :
 			 v.depth ? LT_ST_FLUSH_NESTED : LT_ST_FLUSH_LEAVE);
@@ -431,48 +433,75 @@ static __always_inline bool wrapped_once(void *ctx, struct task_struct *t,
 	return true;
 }
 
-/* Counters still set when the task leaves the kernel or dies. */
-static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
+/* Counters still set when the task returns to user space, or when it
+ * dies (is_exit). */
+static __always_inline void open_check(void *ctx, struct task_struct *t,
+				       __u32 ev, __u32 kind)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct lt_ctx c = { .event = ev };
 	struct lt_view v;
 
-	stat_inc(ev);
 	if (lazy_view(t, &v) && (v.depth || v.pause) && !filtered_out() &&
 	    !wrapped_once(ctx, t, &v, &c)) {
 		c.depth = v.depth;
 		c.pause = v.pause;
 		raise(ctx, &c, kind);
 	}
-	/* The kernel frees task storage with the task anyway; deleting it
-	 * here is what lets the summary prove that (task_states_live). */
-	if (ev == LT_EV_TASK_EXIT && !bpf_task_storage_delete(&lt_tasks, t))
+}
+
+/* The kernel frees task storage with the task anyway; deleting it here
+ * is what lets the summary prove that (task_states_live). */
+static __always_inline void forget_task(struct task_struct *t)
+{
+	if (!bpf_task_storage_delete(&lt_tasks, t))
 		stat_inc(LT_ST_TASKS_GONE);
+}
+
+static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	stat_inc(ev);
+	if (ev == LT_EV_SYSCALL_EXIT) {
+		open_check(ctx, t, ev, kind);
+		return 0;
+	}
+	/* sched_process_exit: since 7.x (7.2 exit.c:958) it fires before
+	 * exit_mm(), whose unmaps still open sections, so a kernel task is
+	 * judged at its last switch instead (on_sched_switch). A uprobe
+	 * model has no such switch: judged here. */
+	if (cfg_user) {
+		open_check(ctx, t, ev, kind);
+		forget_task(t);
+	}
 	return 0;
 }
 
-struct task_struct___pre514 {
-	long state;
-} __attribute__((preserve_access_index));
+/* include/linux/sched.h, the same value 6.1-7.2 */
+#define LT_TASK_DEAD	0x80
 
+/*
+ * `state` is the tracepoint's prev_state (5.18+): what __schedule decided
+ * on, not prev->__state read again after the fact. A TASK_DEAD switch is
+ * the task's last (do_task_dead(), after exit_mm() on every kernel): the
+ * place to judge a section left open at exit, once, and not as a sleep.
+ */
 static __always_inline int on_sched_switch(void *ctx, bool preempt,
-					   struct task_struct *prev)
+					   struct task_struct *prev,
+					   __u64 state)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct lt_ctx c = { .event = LT_EV_SCHED_SWITCH };
 	struct lt_view v;
-	long state;
 
 	stat_inc(LT_EV_SCHED_SWITCH);
+	if (state & LT_TASK_DEAD) {
+		open_check(ctx, t, LT_EV_TASK_EXIT, LT_K_OPEN_AT_EXIT);
+		forget_task(t);
+		return 0;
+	}
 	if (preempt || !lazy_view(t, &v) || !v.active)
 		return 0;
-	/* 5.14 renamed task_struct.state to __state. */
-	if (bpf_core_field_exists(prev->__state))
-		state = BPF_CORE_READ(prev, __state);
-	else
-		state = BPF_CORE_READ((struct task_struct___pre514 *)prev,
-				      state);
 	if (!state || filtered_out())
 		return 0;
 	c.depth = v.depth;

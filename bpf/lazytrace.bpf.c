@@ -242,10 +242,13 @@ int tp_task_exit(struct bpf_raw_tracepoint_args *ctx)
 	return on_task_edge(ctx, LT_EV_TASK_EXIT, LT_K_OPEN_AT_EXIT);
 }
 
-/* sched:sched_switch(preempt, prev, next, ...) */
+/* sched:sched_switch(preempt, prev, next, prev_state): prev_state since
+ * 5.18 ("sched/tracing: Don't re-read p->state when emitting
+ * sched_switch event"); 6.1-7.2 trace/events/sched.h */
 SEC("raw_tp/sched_switch")
 int tp_sched_switch(struct bpf_raw_tracepoint_args *ctx)
 {
 	return on_sched_switch(ctx, (bool)ctx->args[0],
-			       (struct task_struct *)ctx->args[1]);
+			       (struct task_struct *)ctx->args[1],
+			       ctx->args[3]);
 }

@@ -105,6 +105,9 @@ static void finding_json(struct lt_session *s, const struct lt_finding *f,
 	}
 	if (f->kind == LT_K_SLEEP_IN_LAZY)
 		fprintf(o, ",\"task_state\":%llu", f->detail);
+	if (f->kind == LT_K_UNBALANCED_DISABLE)	/* handlers.bpf.h */
+		fprintf(o, ",\"counter\":\"%s\"", f->detail ? "pause_count" :
+			"enable_count");
 	fprintf(o, ",\"stack_frames\":%zu,\"stack\":%s}\n", sf->frames,
 		sf->json ? sf->json : "[]");
 }
@@ -180,6 +183,11 @@ static void finding_text(struct lt_session *s, const struct lt_finding *f,
 	}
 	case LT_K_SLEEP_IN_LAZY:
 		fprintf(s->out, "  task state 0x%llx at %s\n", f->detail,
+			probe_name(s, f));
+		break;
+	case LT_K_UNBALANCED_DISABLE:
+		fprintf(s->out, "  %s at %s\n", f->detail ?
+			"a resume without a pause" : "a disable with none open",
 			probe_name(s, f));
 		break;
 	default:

@@ -4,9 +4,13 @@
  *
  *   lt-inject list           print the words the loaded module supports
  *   lt-inject WORD [N]       write "WORD N" to the ctl file (hold: N = ms)
+ *   lt-inject unwrap WORD [N]  write "unwrap", then "WORD N", one process
  *   lt-inject open_user [N]  write "open_user N", run N short user-space
  *                            spins (returning to user with a section open),
  *                            then write "close" from the same process
+ *   lt-inject unbalanced [N] fork N children; each writes "unbalanced_keep"
+ *                            (the counter stays wrapped), makes a syscall,
+ *                            writes "unwrap" and exits
  *   lt-inject open_exit [N]  fork N children; each writes "open_exit 1" and
  *                            _exit(0)s with the section open; waits for all
  *
@@ -123,6 +127,39 @@ static int do_open_user(unsigned long n)
 	return 0;
 }
 
+/* N children, each: a disable with nothing open that stays wrapped
+ * through one return to user space and one syscall, then undone. */
+static int do_unbalanced(unsigned long n)
+{
+	unsigned long i, bad = 0;
+	int st;
+
+	close(open_ctl(O_WRONLY));
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			fprintf(stderr, "lt-inject: fork: %s\n", strerror(errno));
+			return 1;
+		}
+		if (pid == 0) {
+			int fd = open(ctl_path(), O_WRONLY);
+			int err = fd < 0 ? errno : put(fd, "unbalanced_keep", 1);
+
+			if (err) {
+				report("unbalanced_keep", err);
+				_exit(1);
+			}
+			(void)getppid();
+			err = put(fd, "unwrap", 1);
+			_exit(err ? 1 : 0);
+		}
+		if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			bad++;
+	}
+	return bad ? 1 : 0;
+}
+
 static int do_open_exit(unsigned long n)
 {
 	unsigned long i, bad = 0;
@@ -172,6 +209,20 @@ int main(int argc, char **argv)
 	char *end;
 	int fd, err;
 
+	/* "unwrap WORD [N]": first repair this process's wrapped pause
+	 * count (Debian 7.2 Xen PV, docs/STATE.md), then WORD, from the
+	 * same process: a new one would start wrapped again. */
+	if (argc >= 3 && !strcmp(argv[1], "unwrap")) {
+		fd = open_ctl(O_WRONLY);
+		err = put(fd, "unwrap", 1);
+		close(fd);
+		if (err) {
+			report("unwrap", err);
+			return 1;
+		}
+		argv++;
+		argc--;
+	}
 	if (argc < 2 || argc > 3)
 		usage();
 	word = argv[1];
@@ -201,6 +252,8 @@ int main(int argc, char **argv)
 		return do_open_user(n);
 	if (!strcmp(word, "open_exit"))
 		return do_open_exit(n);
+	if (!strcmp(word, "unbalanced"))
+		return do_unbalanced(n);
 
 	fd = open_ctl(O_WRONLY);
 	err = put(fd, word, n);

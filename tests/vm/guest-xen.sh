@@ -71,10 +71,14 @@ if [ -f /lt/lt_inject.ko ]; then
 		BG=$!
 	fi
 	start_lt inject --comm lt-inject --info all || exit 1
+	# 7.2: the writer's wrapped pause count is repaired first (unwrap),
+	# or no section could open (docs/STATE.md)
+	U=
+	grep -qx unwrap /tmp/words && U=unwrap
 	for w in "hold 300" "alloc 3" "nest 5"; do
 		set -- $w
 		grep -qx "$1" /tmp/words || continue
-		/lt/lt-inject $w
+		/lt/lt-inject $U $w
 		echo "EXIT inject-$1 $?"
 	done
 	stop_lt inject

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Guest side of the injection test (tests/vm/run.sh check_inject7): every
+# word of the lt_inject module (tests/kmod) a known number of times, under
+# lazytrace --comm lt-inject --info all, one run per word so that each
+# count is that word's alone.
+. /lt/guest-lib.sh
+emit_dmesg_at_exit
+echo "KERNEL $(uname -r) $(uname -m)"
+$LT --list-probes -v >/tmp/plan 2>&1
+echo "EXIT plan $?"
+emit_file plan /tmp/plan
+insmod /lt/lt_inject.ko || exit 1
+/lt/lt-inject list >/tmp/words 2>&1
+emit_file words /tmp/words
+# WORD COUNT: the counts the host expects are in run.sh, beside these
+for w in "alloc 3" "alloc_nowait 4" "alloc_bh 2" "sleep 2" "open_user 3" \
+	 "open_exit 2" "unbalanced 2" "enable_paused 3" "nest 4" "flush 2" \
+	 "hold 50"; do
+	set -- $w
+	grep -qx "$1" /tmp/words || continue
+	start_lt "w_$1" --comm lt-inject --info all || exit 1
+	/lt/lt-inject $w
+	echo "EXIT inject-$1 $?"
+	stop_lt "w_$1"
+done
+rmmod lt_inject
+dmesg | grep 'lt_inject' >/tmp/inject.log
+emit_file inject.log /tmp/inject.log
+exit 0
