@@ -12,6 +12,10 @@ const volatile __u32 cfg_layout = LT_LAYOUT_V7;
 const volatile __u32 cfg_tif_bit = 31;		/* arm64 TIF_LAZY_MMU */
 const volatile bool cfg_irq_check = true;	/* interrupt context detectable */
 const volatile __u64 cfg_thread_size = 16384;	/* x86-64 THREAD_SIZE, no KASAN */
+/* x86 preempt_count: per-cpu symbol value and &__per_cpu_offset[0], both
+ * from kallsyms (0: unknown, the stack test decides) */
+const volatile __u64 cfg_pc_var;
+const volatile __u64 cfg_pcpu_offsets;
 /* Xen PV per-cpu lazy mode: 0 xen_lazy_mode (6.7-6.19), 1 paravirt_lazy_mode
  * (<= 6.6), 2 none; both hold MMU == 1 (docs/STATE.md) */
 const volatile __u32 cfg_xen_var = 2;

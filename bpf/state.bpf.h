@@ -93,6 +93,18 @@ static __always_inline bool in_irq_ctx(void *ctx, struct task_struct *t)
 #if defined(__TARGET_ARCH_x86)
 	__u64 sp = 0, base;
 	void *p = ctx;
+	__u32 pc;
+
+	/* in_interrupt() itself: BH-off task code included (state_src.c) */
+	if (cfg_pcpu_offsets) {
+		__u32 cpu = bpf_get_smp_processor_id();
+
+		if (!bpf_probe_read_kernel(&base, sizeof(base),
+				(void *)(cfg_pcpu_offsets + 8 * (__u64)cpu)) &&
+		    !bpf_probe_read_kernel(&pc, sizeof(pc),
+				(void *)(base + cfg_pc_var)))
+			return pc & LT_IRQ_MASK;
+	}
 
 	/* Reading the pointer back through a helper makes it a plain number. */
 	if (bpf_probe_read_kernel(&sp, sizeof(sp), &p))

@@ -56,6 +56,10 @@ static void set_knobs(struct lt_session *s)
 	ro->cfg_layout = s->sp.layout;
 	ro->cfg_tif_bit = s->sp.tif_bit;
 	ro->cfg_irq_check = s->sp.irq_check;
+	if (s->sp.thread_size)
+		ro->cfg_thread_size = s->sp.thread_size;
+	ro->cfg_pc_var = s->sp.pc_var;
+	ro->cfg_pcpu_offsets = s->sp.pcpu_offsets;
 	ro->cfg_xen_var = s->sp.xen_var;
 	ro->cfg_tgid = s->cfg.pid;
 	ro->cfg_cgroup_id = s->cgroup_id;

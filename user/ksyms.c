@@ -349,6 +349,17 @@ size_t ksyms_find_all(const struct lt_ksyms *ks, const char *name,
 	return found;
 }
 
+const struct lt_ksym *ksyms_find_data(const struct lt_ksyms *ks,
+				      const char *name)
+{
+	/* Once or twice at start: a scan beats a second index in RSS. */
+	for (size_t i = 0; ks && i < ks->n; i++)
+		if (ks->syms[i].type != LT_KSYM_MODULE_TEXT &&
+		    !strcmp(ks->syms[i].name, name))
+			return &ks->syms[i];
+	return NULL;
+}
+
 /* Index of the last symbol at or below addr, or n when there is none. */
 static size_t addr_floor(const struct lt_ksyms *ks, uint64_t addr)
 {

@@ -22,6 +22,10 @@ struct lt_ksyms *ksyms_load(const char *path);
  * which the table takes over (freed on failure too). */
 struct lt_ksyms *ksyms_from_text(char *text, size_t len);
 void ksyms_free(struct lt_ksyms *ks);
+/* Any core symbol of exactly this name, data and per-cpu ones too (their
+ * value is the per-cpu offset); NULL when kallsyms lacks it. */
+const struct lt_ksym *ksyms_find_data(const struct lt_ksyms *ks,
+				      const char *name);
 size_t ksyms_count(const struct lt_ksyms *ks);
 /* True when every address is 0 (kptr_restrict hides them). */
 int ksyms_hidden(const struct lt_ksyms *ks);

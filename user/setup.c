@@ -402,6 +402,7 @@ int setup_discover(struct lt_session *s)
 		src = (struct lt_symsrc){ s->ks, s->filters, s->btf };
 		catalog_resolve(&src, &s->feat, s->cfg.mode, &s->plan);
 		state_plan(s->btf, &s->ki, &s->plan, &s->sp);
+		state_plan_stack(s->ks, s->btf, &s->ki, &s->sp);
 	}
 	if (s->sp.primary == LT_SRC_NONE) {
 		for (int e = 0; e < LT_EV_MAX; e++)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <bpf/btf.h>
+#include "ksyms.h"
 #include "state_src.h"
 
 const char *state_src_name(enum lt_state_src src)
@@ -170,6 +171,24 @@ static int member_type(const struct btf *btf, int id, const char *name)
 	return -1;
 }
 
+/* Byte offset of a direct member of struct `id`, or -1. */
+static int member_offset(const struct btf *btf, int id, const char *name)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m;
+
+	if (!t || !btf_is_composite(t))
+		return -1;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+
+		if (mn && !strcmp(mn, name))
+			return btf_member_bit_offset(t, i) / 8;
+	}
+	return -1;
+}
+
 static void note(struct lt_state_plan *sp, const char *fmt, const char *arg)
 {
 	if (sp->nnotes < LT_MAX_NOTES)
@@ -259,7 +278,9 @@ static void plan_tif(const struct lt_kinfo *ki, struct lt_state_plan *sp)
 {
 	int v = ki->major * 100 + ki->minor;
 
-	if (!is_arm64(ki) || v < 616 || sp->primary != LT_SRC_NONE)
+	/* 6.16-6.19 only: 7.0 moved the state to the task counters and
+	 * made bit 31 TIF_LAZY_MMU_PENDING (7.2 thread_info.h:90). */
+	if (!is_arm64(ki) || v < 616 || v >= 700 || sp->primary != LT_SRC_NONE)
 		return;
 	/* arm64 6.16-6.19 (barrier batching). TIF_LAZY_MMU is a #define,
 	 * not in BTF: bit 31 per arch/arm64/include/asm/thread_info.h. */
@@ -284,6 +305,83 @@ static void plan_irq(const struct btf *btf, const struct lt_kinfo *ki,
 	if (!sp->irq_check && sp->primary != LT_SRC_NONE)
 		note(sp, "interrupt filter: off, %s",
 		     "thread_info.preempt_count not in BTF");
+}
+
+/*
+ * THREAD_SIZE is PAGE_SIZE << (2 + KASAN_STACK_ORDER) on x86-64
+ * (page_64_types.h, 6.1-7.2), not in BTF; the linker's init task stack
+ * spans exactly one: __start_init_stack..__end_init_stack (6.12, 7.2) or
+ * __start_init_task..__end_init_task (6.1), text symbols in kallsyms.
+ */
+/*
+ * in_interrupt() is preempt_count() & (NMI | HARDIRQ | SOFTIRQ) masks, and
+ * the 7.0 helpers, like Xen's own getters, say "not lazy" there: in
+ * softirq-disabled task code too, which runs on the task's stack, so the
+ * stack test cannot see it. x86 keeps the count per cpu: __preempt_count
+ * (6.1, 6.15+) or pcpu_hot.preempt_count (6.2-6.14, "x86/percpu: Move
+ * preempt_count next to current_task"). Per-cpu and data symbols are in
+ * kallsyms only with KALLSYMS_ALL: without, the stack test stays.
+ */
+static void plan_preempt_count(const struct lt_ksyms *ks,
+			       const struct btf *btf, struct lt_state_plan *sp)
+{
+	const struct lt_ksym *v = ksyms_find_data(ks, "__preempt_count");
+	const struct lt_ksym *off = ksyms_find_data(ks, "__per_cpu_offset");
+	int id, mt;
+
+	if (!v && btf && (v = ksyms_find_data(ks, "pcpu_hot"))) {
+		id = btf__find_by_name_kind(btf, "pcpu_hot", BTF_KIND_STRUCT);
+		mt = id < 0 ? -1 : member_offset(btf, id, "preempt_count");
+		if (mt < 0)
+			v = NULL;
+		else
+			sp->pc_var = v->addr + mt;
+	} else if (v) {
+		sp->pc_var = v->addr;
+	}
+	if (!v || !off) {
+		sp->pc_var = 0;
+		if (sp->primary != LT_SRC_NONE)
+			note(sp, "interrupt test: %s", "task stack only (no "
+			     "__preempt_count in kallsyms): BH-off code is lazy");
+		return;
+	}
+	sp->pcpu_offsets = off->addr;
+	note(sp, "interrupt test: %s", "preempt_count, as in_interrupt()");
+}
+
+void state_plan_stack(const struct lt_ksyms *ks, const struct btf *btf,
+		      const struct lt_kinfo *ki, struct lt_state_plan *sp)
+{
+	static const char *const pairs[][2] = {
+		{ "__start_init_stack", "__end_init_stack" },
+		{ "__start_init_task", "__end_init_task" },
+	};
+	const struct lt_ksym *a, *b;
+	unsigned long long size;
+	char why[96];
+
+	sp->thread_size = 16384;
+	if (is_arm64(ki) || !ks)
+		return;
+	plan_preempt_count(ks, btf, sp);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (ksyms_find_all(ks, pairs[i][0], &a, 1) != 1 ||
+		    ksyms_find_all(ks, pairs[i][1], &b, 1) != 1)
+			continue;
+		size = b->addr - a->addr;
+		if (b->addr <= a->addr || size < 8192 || size > 65536 ||
+		    (size & (size - 1)))
+			continue;
+		sp->thread_size = size;
+		snprintf(why, sizeof(why), "%llu KiB (kallsyms %s)", size >> 10,
+			 pairs[i][0]);
+		note(sp, "task stack: %s", why);
+		return;
+	}
+	if (sp->primary != LT_SRC_NONE)
+		note(sp, "task stack: %s", "16 KiB assumed (no init stack in "
+		     "kallsyms); wrong with KASAN");
 }
 
 void state_plan(const struct btf *btf, const struct lt_kinfo *ki,

@@ -38,6 +38,10 @@ struct lt_state_plan {
 	enum lt_counter_layout layout;
 	unsigned int tif_bit;
 	bool irq_check;
+	unsigned long long thread_size;	/* x86 task stack (state_plan_stack) */
+	/* x86 preempt_count: its per-cpu symbol value (+ member offset) and
+	 * the address of __per_cpu_offset[]; 0 when kallsyms lacks them */
+	unsigned long long pc_var, pcpu_offsets;
 	unsigned int xen_var;	/* 0 xen_lazy_mode, 1 paravirt_lazy_mode */
 	bool leave_nests;	/* Xen's leave counts nesting (6.12) */
 	char notes[LT_MAX_NOTES][160];
@@ -48,5 +52,10 @@ struct lt_state_plan {
 void state_plan(const struct btf *btf, const struct lt_kinfo *ki,
 		const struct lt_plan *probes, struct lt_state_plan *sp);
 const char *state_src_name(enum lt_state_src src);
+struct lt_ksyms;
+/* x86's interrupt test needs the size of a task stack: 16 KiB, 32 KiB
+ * with KASAN. Read from the running kernel's kallsyms when it can be. */
+void state_plan_stack(const struct lt_ksyms *ks, const struct btf *btf,
+		      const struct lt_kinfo *ki, struct lt_state_plan *sp);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <bpf/btf.h>
@@ -221,6 +222,74 @@ static void release_digits_only(void **state)
 	}
 }
 
+/* KASAN doubles x86's task stack: the interrupt test must use the
+ * running kernel's size, from the init stack's bounds in kallsyms. */
+static void thread_size_from_kallsyms(void **state)
+{
+	static char kasan[] =
+		"ffffffff83400000 T __start_init_stack\n"
+		"ffffffff83408000 T __end_init_stack\n";
+	static char old[] =
+		"ffffffff82600000 D __start_init_task\n"
+		"ffffffff82604000 T __end_init_task\n"
+		"ffffffff82600000 T __start_init_task\n";
+	struct lt_kinfo ki = { .machine = "x86_64" };
+	struct lt_state_plan sp = { 0 };
+	/* ksyms_from_text takes the buffer over */
+	struct lt_ksyms *ks = ksyms_from_text(strdup(kasan), strlen(kasan));
+
+	(void)state;
+	state_plan_stack(ks, NULL, &ki, &sp);
+	assert_int_equal(sp.thread_size, 32768);
+	ksyms_free(ks);
+	ks = ksyms_from_text(strdup(old), strlen(old));
+	memset(&sp, 0, sizeof(sp));
+	state_plan_stack(ks, NULL, &ki, &sp);
+	assert_int_equal(sp.thread_size, 16384);
+	ksyms_free(ks);
+	memset(&sp, 0, sizeof(sp));
+	state_plan_stack(NULL, NULL, &ki, &sp);	/* unknown: the default */
+	assert_int_equal(sp.thread_size, 16384);
+}
+
+/* The preemption model, from where the kernel says it. */
+static void preempt_model(void **state)
+{
+	struct lt_kinfo ki;
+
+	(void)state;
+	kinfo_parse_preempt(&ki, "none voluntary (full) lazy\n", NULL, NULL);
+	assert_string_equal(ki.preempt, "full");
+	assert_true(kinfo_preemptible(&ki));
+	kinfo_parse_preempt(&ki, "full (lazy)\n", NULL, NULL);
+	assert_string_equal(ki.preempt, "lazy");
+	assert_false(kinfo_preemptible(&ki));
+	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_RT Debian 7.2.13-1", NULL);
+	assert_string_equal(ki.preempt, "rt");
+	assert_true(kinfo_preemptible(&ki));
+	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_DYNAMIC Debian",
+			    "console=hvc0 preempt=full quiet\n");
+	assert_string_equal(ki.preempt, "full");
+	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_DYNAMIC Debian", "quiet");
+	assert_string_equal(ki.preempt, "unknown");
+	assert_false(kinfo_preemptible(&ki));
+	kinfo_parse_preempt(&ki, "garbage", "#1 SMP Debian", NULL);
+	assert_string_equal(ki.preempt, "voluntary");
+}
+
+/* 7.0 made bit 31 TIF_LAZY_MMU_PENDING: never read as the state there. */
+static void arm64_7_not_tif(void **state)
+{
+	struct lt_state_plan sp;
+	struct lt_plan plan = { 0 };
+	struct lt_kinfo ki = { .machine = "aarch64" };
+
+	(void)state;
+	kinfo_parse_release(&ki, "7.2.13+deb14-cloud-arm64");
+	state_plan(NULL, &ki, &plan, &sp);
+	assert_int_equal(sp.primary, LT_SRC_NONE);
+}
+
 static void arm64_6_16_uses_tif(void **state)
 {
 	struct env *e = *state;
@@ -268,6 +337,9 @@ int main(void)
 		cmocka_unit_test(no_btf_means_no_state),
 		cmocka_unit_test(release_digits_only),
 		cmocka_unit_test(arm64_6_16_uses_tif),
+		cmocka_unit_test(thread_size_from_kallsyms),
+		cmocka_unit_test(preempt_model),
+		cmocka_unit_test(arm64_7_not_tif),
 		cmocka_unit_test(uprobe_target_uses_the_model),
 	};
 	return cmocka_run_group_tests_name("catalog", tests, setup, teardown);

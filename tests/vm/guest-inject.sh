@@ -13,7 +13,7 @@ insmod /lt/lt_inject.ko || exit 1
 /lt/lt-inject list >/tmp/words 2>&1
 emit_file words /tmp/words
 # WORD COUNT: the counts the host expects are in run.sh, beside these
-for w in "alloc 3" "alloc_nowait 4" "alloc_bh 2" "sleep 2" "open_user 3" \
+for w in "alloc 3" "alloc_nowait 4" "alloc_bh 2" "alloc_bh_in 2" "sleep 2" "open_user 3" \
 	 "open_exit 2" "unbalanced 2" "enable_paused 3" "nest 4" "flush 2" \
 	 "hold 50"; do
 	set -- $w
