@@ -28,6 +28,10 @@ PKGS+=(bpftrace)
 PKGS+=(libclang-rt-19-dev)
 # Reliability tests: setpriv (not root), unshare (no tracefs).
 PKGS+=(util-linux)
+# The injection module (tests/kmod) is built for each VM kernel in an
+# mmdebstrap root with that kernel's compiler (scripts/build-kmod.sh;
+# fuser waits for a dpkg lock there).
+PKGS+=(mmdebstrap psmisc)
 # make ARCH=arm64 (static cross build) and the arm64 VM test. The :arm64
 # -dev packages are Multi-Arch: same, so they co-install with the amd64
 # ones at the same version.

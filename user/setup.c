@@ -213,11 +213,15 @@ static const char *kallsyms_path(const struct lt_session *s)
 /* For planning: only the catalog's functions (sym_subset.h). */
 static int load_symbols(struct lt_session *s)
 {
-	const char *ksp = kallsyms_path(s), *names[LT_CATALOG_SYMS], *dirs[2];
+	const char *ksp = kallsyms_path(s), *dirs[2];
+	const char *names[LT_CATALOG_SYMS + LT_STATE_SYMS];
 	size_t n = catalog_symbols(names, LT_CATALOG_SYMS);
 	size_t ndirs = tracefs_list(s, dirs);
 	char path[PATH_MAX];
 
+	/* the catalog's functions, and what the state plan reads */
+	memcpy(names + n, lt_state_syms, sizeof(lt_state_syms));
+	n += LT_STATE_SYMS;
 	s->ks = ksyms_load_naming(ksp, names, n);
 	if (!s->ks) {
 		lt_err("cannot read %s: %s", ksp, strerror(errno));

@@ -146,45 +146,48 @@ static int skip_mods(const struct btf *btf, int id)
 	return id;
 }
 
+/* Index of member `name` of composite type t, or -1; with `nested`,
+ * anonymous members are searched too and their index returned. */
+static int member_index(const struct btf *btf, const struct btf_type *t,
+			const char *name, bool nested);
+
 /* Member `name` of struct `id`, looking inside anonymous unions; the
  * member's type id, or -1. */
 static int member_type(const struct btf *btf, int id, const char *name)
 {
 	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, id));
+	int i = t && btf_is_composite(t) ? member_index(btf, t, name, true) : -1;
 	const struct btf_member *m;
+	const char *mn;
 
-	if (!t || !btf_is_composite(t))
+	if (i < 0)
 		return -1;
-	m = btf_members(t);
-	for (int i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-
-		if (mn && !strcmp(mn, name))
-			return m->type;
-		if (!mn || !*mn) {
-			int r = member_type(btf, m->type, name);
-
-			if (r >= 0)
-				return r;
-		}
-	}
-	return -1;
+	m = btf_members(t) + i;
+	mn = btf__name_by_offset(btf, m->name_off);
+	return mn && *mn ? (int)m->type : member_type(btf, m->type, name);
 }
 
 /* Byte offset of a direct member of struct `id`, or -1. */
 static int member_offset(const struct btf *btf, int id, const char *name)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
-	const struct btf_member *m;
+	int i = t && btf_is_composite(t) ? member_index(btf, t, name, false) : -1;
 
-	if (!t || !btf_is_composite(t))
-		return -1;
-	m = btf_members(t);
+	return i < 0 ? -1 : (int)(btf_member_bit_offset(t, i) / 8);
+}
+
+static int member_index(const struct btf *btf, const struct btf_type *t,
+			const char *name, bool nested)
+{
+	const struct btf_member *m = btf_members(t);
+
 	for (int i = 0; i < btf_vlen(t); i++, m++) {
 		const char *mn = btf__name_by_offset(btf, m->name_off);
 
 		if (mn && !strcmp(mn, name))
-			return btf_member_bit_offset(t, i) / 8;
+			return i;
+		if (nested && (!mn || !*mn) && member_type(btf, m->type, name) >= 0)
+			return i;
 	}
 	return -1;
 }
@@ -313,6 +316,12 @@ static void plan_irq(const struct btf *btf, const struct lt_kinfo *ki,
  * spans exactly one: __start_init_stack..__end_init_stack (6.12, 7.2) or
  * __start_init_task..__end_init_task (6.1), text symbols in kallsyms.
  */
+const char *const lt_state_syms[LT_STATE_SYMS] = {
+	"__preempt_count", "pcpu_hot", "__per_cpu_offset",
+	"__start_init_stack", "__end_init_stack",
+	"__start_init_task", "__end_init_task",
+};
+
 /*
  * in_interrupt() is preempt_count() & (NMI | HARDIRQ | SOFTIRQ) masks, and
  * the 7.0 helpers, like Xen's own getters, say "not lazy" there: in

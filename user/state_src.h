@@ -53,6 +53,10 @@ void state_plan(const struct btf *btf, const struct lt_kinfo *ki,
 		const struct lt_plan *probes, struct lt_state_plan *sp);
 const char *state_src_name(enum lt_state_src src);
 struct lt_ksyms;
+/* The kallsyms names state_plan_stack reads: the plan's symbol subset
+ * must keep them (setup.c load_symbols). */
+#define LT_STATE_SYMS	7
+extern const char *const lt_state_syms[LT_STATE_SYMS];
 /* x86's interrupt test needs the size of a task stack: 16 KiB, 32 KiB
  * with KASAN. Read from the running kernel's kallsyms when it can be. */
 void state_plan_stack(const struct lt_ksyms *ks, const struct btf *btf,

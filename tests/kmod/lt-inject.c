@@ -127,40 +127,25 @@ static int do_open_user(unsigned long n)
 	return 0;
 }
 
-/* N children, each: a disable with nothing open that stays wrapped
- * through one return to user space and one syscall, then undone. */
-static int do_unbalanced(unsigned long n)
+/* The child of do_children: write WORD, then (unless NULL) make a syscall
+ * and write AFTER, then exit. 0 or the errno of the failed write. */
+static int child_writes(const char *word, const char *after)
 {
-	unsigned long i, bad = 0;
-	int st;
+	int fd = open(ctl_path(), O_WRONLY);
+	int err = fd < 0 ? errno : put(fd, word, 1);
 
-	close(open_ctl(O_WRONLY));
-	for (i = 0; i < n; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0) {
-			fprintf(stderr, "lt-inject: fork: %s\n", strerror(errno));
-			return 1;
-		}
-		if (pid == 0) {
-			int fd = open(ctl_path(), O_WRONLY);
-			int err = fd < 0 ? errno : put(fd, "unbalanced_keep", 1);
-
-			if (err) {
-				report("unbalanced_keep", err);
-				_exit(1);
-			}
-			(void)getppid();
-			err = put(fd, "unwrap", 1);
-			_exit(err ? 1 : 0);
-		}
-		if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			bad++;
+	if (err) {
+		report(word, err);
+		return err;
 	}
-	return bad ? 1 : 0;
+	if (!after)
+		return 0;	/* exit with it open; fd closed by exit */
+	(void)getppid();
+	return put(fd, after, 1);
 }
 
-static int do_open_exit(unsigned long n)
+/* N children in turn, each child_writes(WORD, AFTER); 1 if any failed. */
+static int do_children(unsigned long n, const char *word, const char *after)
 {
 	unsigned long i, bad = 0;
 	int st;
@@ -174,19 +159,25 @@ static int do_open_exit(unsigned long n)
 			fprintf(stderr, "lt-inject: fork: %s\n", strerror(errno));
 			return 1;
 		}
-		if (pid == 0) {
-			int fd = open(ctl_path(), O_WRONLY);
-			int err = fd < 0 ? errno : put(fd, "open_exit", 1);
-
-			if (err) {
-				report("open_exit", err);
-				_exit(1);
-			}
-			_exit(0);	/* exit with the section open; fd closed by exit */
-		}
+		if (pid == 0)
+			_exit(child_writes(word, after) ? 1 : 0);
 		if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			bad++;
 	}
+	return bad ? 1 : 0;
+}
+
+/* N children, each: a disable with nothing open that stays wrapped
+ * through one return to user space and one syscall, then undone. */
+static int do_unbalanced(unsigned long n)
+{
+	return do_children(n, "unbalanced_keep", "unwrap");
+}
+
+static int do_open_exit(unsigned long n)
+{
+	unsigned long bad = do_children(n, "open_exit", NULL);
+
 	/* A write from this (parent) task sweeps the exited children's notes. */
 	{
 		int fd = open_ctl(O_WRONLY), err = put(fd, "close", 1);
@@ -196,7 +187,7 @@ static int do_open_exit(unsigned long n)
 		close(fd);
 	}
 	if (bad) {
-		fprintf(stderr, "lt-inject: open_exit: %lu of %lu children failed\n", bad, n);
+		fprintf(stderr, "lt-inject: open_exit: a child of %lu failed\n", n);
 		return 1;
 	}
 	return 0;

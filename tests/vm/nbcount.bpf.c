@@ -46,19 +46,28 @@ static __always_inline bool comm_matches(void)
 	return true;
 }
 
+/* Target comm inside an active section: count the call, true. */
+static __always_inline bool lazy_call(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (!comm_matches())
+		return false;
+	__sync_fetch_and_add(&all_calls, 1);
+	if (t->lazy_mmu_state.enable_count == 0 || t->lazy_mmu_state.pause_count != 0)
+		return false;
+	__sync_fetch_and_add(&lazy_calls, 1);
+	return true;
+}
+
 SEC("fentry/tlb_next_batch")
 int BPF_PROG(nb_entry, struct mmu_gather *tlb)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u32 bc;
 
-	if (!comm_matches())
+	if (!lazy_call())
 		return 0;
-	__sync_fetch_and_add(&all_calls, 1);
-	if (t->lazy_mmu_state.enable_count == 0 || t->lazy_mmu_state.pause_count != 0)
-		return 0;
-	__sync_fetch_and_add(&lazy_calls, 1);
 	bc = tlb->batch_count;
 	bpf_map_update_elem(&start, &tid, &bc, BPF_ANY);
 	return 0;
@@ -81,17 +90,12 @@ int BPF_PROG(nb_exit, struct mmu_gather *tlb, bool ret)
 SEC("kprobe/tlb_next_batch")
 int BPF_KPROBE(nb_kentry, struct mmu_gather *tlb)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u64 p = (__u64)tlb;
 	__u32 bc;
 
-	if (!comm_matches())
+	if (!lazy_call())
 		return 0;
-	__sync_fetch_and_add(&all_calls, 1);
-	if (t->lazy_mmu_state.enable_count == 0 || t->lazy_mmu_state.pause_count != 0)
-		return 0;
-	__sync_fetch_and_add(&lazy_calls, 1);
 	bc = BPF_CORE_READ(tlb, batch_count);
 	bpf_map_update_elem(&start, &tid, &bc, BPF_ANY);
 	bpf_map_update_elem(&gather, &tid, &p, BPF_ANY);

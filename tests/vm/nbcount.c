@@ -10,6 +10,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "prog_misses.h"
 #include "nbcount.skel.h"
 
 static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
@@ -17,22 +18,6 @@ static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 	return lvl == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
-/* Runs of our programs the kernel skipped: a count they may lack. */
-static unsigned long long misses(struct bpf_object *obj)
-{
-	unsigned long long n = 0;
-	struct bpf_program *p;
-
-	bpf_object__for_each_program(p, obj) {
-		struct bpf_prog_info info = { 0 };
-		__u32 len = sizeof(info);
-
-		if (bpf_program__fd(p) >= 0 &&
-		    !bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
-			n += info.recursion_misses;
-	}
-	return n;
-}
 
 int main(int argc, char **argv)
 {
