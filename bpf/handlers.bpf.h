@@ -145,11 +145,13 @@ static __always_inline bool inner_pair(__u32 ev)
 		tid = (__u32)bpf_get_current_pid_tgid();
 		if (bpf_map_update_elem(&lt_parked, &tid, &one, BPF_ANY))
 			stat_inc(LT_ST_PARKED_FULL);
+		/* counted here, where current is the task (the filters) */
+		if (!filtered_out())
+			stat_inc(LT_ST_SWITCH_PAIRS);
 		return true;
 	}
 	if (ev == LT_EV_ENTER && *ph == LT_PH_SWITCH_IN) {
 		*ph = LT_PH_NONE;
-		stat_inc(LT_ST_SWITCH_PAIRS);
 		return true;
 	}
 	if (ev == LT_EV_LEAVE && *ph == LT_PH_FLUSH) {

@@ -167,13 +167,23 @@ static int member_type(const struct btf *btf, int id, const char *name)
 	return mn && *mn ? (int)m->type : member_type(btf, m->type, name);
 }
 
-/* Byte offset of a direct member of struct `id`, or -1. */
+/* Byte offset of member `name` of struct `id`, inside anonymous members
+ * too (6.12's pcpu_hot keeps preempt_count in an anonymous struct in an
+ * anonymous union), or -1. */
 static int member_offset(const struct btf *btf, int id, const char *name)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	int i = t && btf_is_composite(t) ? member_index(btf, t, name, false) : -1;
+	const struct btf_type *t = btf__type_by_id(btf, skip_mods(btf, id));
+	int i = t && btf_is_composite(t) ? member_index(btf, t, name, true) : -1;
+	const struct btf_member *m;
+	const char *mn;
+	int inner;
 
-	return i < 0 ? -1 : (int)(btf_member_bit_offset(t, i) / 8);
+	if (i < 0)
+		return -1;
+	m = btf_members(t) + i;
+	mn = btf__name_by_offset(btf, m->name_off);
+	inner = mn && *mn ? 0 : member_offset(btf, m->type, name);
+	return inner < 0 ? -1 : (int)(btf_member_bit_offset(t, i) / 8) + inner;
 }
 
 static int member_index(const struct btf *btf, const struct btf_type *t,
@@ -375,8 +385,10 @@ void state_plan_stack(const struct lt_ksyms *ks, const struct btf *btf,
 		return;
 	plan_preempt_count(ks, btf, sp);
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-		if (ksyms_find_all(ks, pairs[i][0], &a, 1) != 1 ||
-		    ksyms_find_all(ks, pairs[i][1], &b, 1) != 1)
+		/* text (T) on 7.2, data on others: any type will do */
+		a = ksyms_find_data(ks, pairs[i][0]);
+		b = ksyms_find_data(ks, pairs[i][1]);
+		if (!a || !b)
 			continue;
 		size = b->addr - a->addr;
 		if (b->addr <= a->addr || size < 8192 || size > 65536 ||
