@@ -95,9 +95,13 @@ check_7x() {
 	check "$L plan: task counters" grep -q "^lazy state: task_counters" $F/plan
 	check "$L plan: fentry and kprobe work" \
 		eval 'grep -q "fentry   yes" $F/plan && grep -q "kprobe   yes" $F/plan'
-	check "$L plan: page_alloc via fentry" grep -qE "^page_alloc +fentry" $F/plan
-	check "$L plan: next batch via fentry" \
-		grep -qE "^gather_next_batch +fentry +tlb_next_batch" $F/plan
+	# Debian's amd64 cloud 7.2 is PREEMPT_DYNAMIC (lazy), its arm64 one
+	# static PREEMPT ("#1 SMP PREEMPT"): auto mode takes kprobes there
+	local pm=fentry
+	grep -qE "^preemption: (full|rt) " $F/plan && pm=kprobe
+	check "$L plan: page_alloc via $pm" grep -qE "^page_alloc +$pm" $F/plan
+	check "$L plan: next batch via $pm" \
+		grep -qE "^gather_next_batch +$pm +tlb_next_batch" $F/plan
 	check "$L plan: inline boundaries explained" \
 		grep -q "no out-of-line symbol, event depth unused" $F/plan
 	check "$L plan: rules 7.0 by default" grep -q "^rules: 7.0 (default" $F/plan
@@ -737,6 +741,8 @@ fi
 # ---------------- sid: 7.x with task counters ----------------
 if wanted sid-amd64 && boot sid tests/vm/guest-sid.sh amd64 bpftrace; then
 	check_7x $T/sid/files "sid amd64" x86_64
+	check "sid amd64 plan: lazy preemption (PREEMPT_DYNAMIC), fentry kept" \
+		grep -q "^preemption: lazy (debugfs sched/preempt)" $T/sid/files/plan
 	check_bpftrace $T/sid/files "sid amd64"
 	check_kill $T/sid/files "sid amd64" kill
 	check_kill_kprobe $T/sid/files "sid amd64"
@@ -755,8 +761,10 @@ elif boot sid tests/vm/guest-sid.sh arm64; then
 	F=$T/sid-arm64/files
 	check_7x $F "sid arm64" aarch64
 	# __tlb_batch_free_encoded_pages is inlined there: the chain walk.
+	check "sid arm64 plan: fully preemptible (static PREEMPT), kprobes first" \
+		grep -q "^preemption: full (uname -v)" $F/plan
 	check "sid arm64 plan: batch free via tlb_batch_pages_flush" \
-		grep -qE "^gather_batch_free +fentry +tlb_batch_pages_flush" $F/plan
+		grep -qE "^gather_batch_free +kprobe +tlb_batch_pages_flush" $F/plan
 	check "sid arm64: full batches (257-512 pages) counted" \
 		[ "$($J $F/fentry.jsonl hmax:batch_pages)" -ge 512 ]
 	skip "sid arm64 SIGKILL check: only the amd64 payload carries bpftool"
