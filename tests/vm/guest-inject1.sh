@@ -1,0 +1,28 @@
+#!/bin/sh
+# Guest side of the one-run injection test (tests/vm/run.sh
+# check_inject_one), for slow guests (arm64 under TCG: each lazytrace
+# start takes ~25 s): every word of the module under one lazytrace
+# --comm lt-inject --info all; the host tells the words apart by kind and
+# by the module function in the stacks.
+. /lt/guest-lib.sh
+emit_dmesg_at_exit
+echo "KERNEL $(uname -r) $(uname -m)"
+$LT --list-probes -v >/tmp/plan 2>&1
+echo "EXIT plan $?"
+emit_file plan /tmp/plan
+insmod /lt/lt_inject.ko || exit 1
+/lt/lt-inject list >/tmp/words 2>&1
+emit_file words /tmp/words
+start_lt one --comm lt-inject --info all || exit 1
+for w in "alloc 3" "alloc_nowait 4" "alloc_bh 2" "alloc_bh_in 2" "sleep 2" \
+	 "open_user 3" "open_exit 2" "unbalanced 2" "enable_paused 3" "nest 4" \
+	 "hold 50"; do
+	set -- $w
+	/lt/lt-inject $w
+	echo "EXIT inject-$1 $?"
+done
+stop_lt one
+rmmod lt_inject
+dmesg | grep 'lt_inject' >/tmp/inject.log
+emit_file inject.log /tmp/inject.log
+exit 0
