@@ -252,7 +252,7 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
 	 * begun before the probes were in, so its leave proves nothing. A
 	 * younger task's leave without an enter is unbalanced. */
 	if (!st && (ev == LT_EV_LEAVE || ev == LT_EV_RESUME) &&
-	    BPF_CORE_READ(t, start_time) < lt_ready_ns) {
+	    older_than_tracer(t)) {
 		stat_inc(LT_ST_UNSEEN_START);
 		return 0;
 	}
@@ -424,9 +424,9 @@ static __always_inline bool wrapped_once(void *ctx, struct task_struct *t,
 		return false;
 	st = bpf_task_storage_get(&lt_tasks, t, 0,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st || st->off == LT_WRAPPED)
+	if (!st || st->wrapped)
 		return true;
-	st->off = LT_WRAPPED;	/* the task's note: already reported */
+	st->wrapped = 1;
 	stat_inc(LT_ST_TASKS_NEW);
 	c->depth = v->depth;
 	c->pause = v->pause;
@@ -436,7 +436,7 @@ static __always_inline bool wrapped_once(void *ctx, struct task_struct *t,
 }
 
 /* Counters still set when the task returns to user space, or when it
- * dies (is_exit). */
+ * dies: a `kind` finding at `ev`. */
 static __always_inline void open_check(void *ctx, struct task_struct *t,
 				       __u32 ev, __u32 kind)
 {
@@ -483,13 +483,13 @@ static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
 #define LT_TASK_DEAD	0x80
 
 /*
- * `state` is the tracepoint's prev_state (5.18+): what __schedule decided
+ * `current` is the outgoing task here. `state` is the tracepoint's
+ * prev_state (5.18+): what __schedule decided
  * on, not prev->__state read again after the fact. A TASK_DEAD switch is
  * the task's last (do_task_dead(), after exit_mm() on every kernel): the
  * place to judge a section left open at exit, once, and not as a sleep.
  */
 static __always_inline int on_sched_switch(void *ctx, bool preempt,
-					   struct task_struct *prev,
 					   __u64 state)
 {
 	struct task_struct *t = bpf_get_current_task_btf();

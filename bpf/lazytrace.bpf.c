@@ -248,7 +248,5 @@ int tp_task_exit(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/sched_switch")
 int tp_sched_switch(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_sched_switch(ctx, (bool)ctx->args[0],
-			       (struct task_struct *)ctx->args[1],
-			       ctx->args[3]);
+	return on_sched_switch(ctx, (bool)ctx->args[0], ctx->args[3]);
 }

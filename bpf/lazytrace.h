@@ -232,7 +232,7 @@ struct lt_task {
 	unsigned int pause;
 	unsigned long long start_ns;	/* outermost enter */
 	unsigned int off;		/* sections open, lazy mode ended */
-	unsigned int pad;
+	unsigned int wrapped;		/* 7.x: a wrapped counter reported */
 };
 
 #endif /* LAZYTRACE_H */

@@ -133,6 +133,13 @@ static __always_inline void stat_inc(__u32 idx)
  * section boundaries are tracked from then on. */
 __u64 lt_ready_ns;
 
+/* A task that may have opened a section before the boundary probes were
+ * all in: what its tracked depth says proves nothing until it is seen. */
+static __always_inline bool older_than_tracer(struct task_struct *t)
+{
+	return !lt_ready_ns || BPF_CORE_READ(t, start_time) < lt_ready_ns;
+}
+
 /* enum lt_cpu_phase of each CPU (lazytrace.h) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -174,8 +174,7 @@ static __always_inline void read_source(__u32 src, struct task_struct *t,
 			v->pause = st->pause;
 			off = st->off;	/* open, but lazy mode was ended */
 		} else {
-			v->unknown = !lt_ready_ns ||
-				     BPF_CORE_READ(t, start_time) < lt_ready_ns;
+			v->unknown = older_than_tracer(t);
 		}
 	}
 #if defined(__TARGET_ARCH_x86)

@@ -191,7 +191,7 @@ int metrics_walk(const struct lt_metrics *m, struct lt_comm_top *top,
 			 m->stats[LT_ST_EVENT0 + m->probes[i].event]);
 	}
 	e->family(ctx, "lazytrace_program_misses_total", LT_MT_COUNTER,
-		  "Runs the kernel skipped: a preempted program");
+		  "Runs the kernel skipped: the program was already running on the CPU");
 	for (unsigned int i = 0; i < m->nprobes; i++) {
 		l[0] = (struct lt_label){ "event",
 					  event_name(m->probes[i].event) };

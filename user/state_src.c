@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <bpf/btf.h>
 #include "ksyms.h"
+#include "read_whole.h"
 #include "state_src.h"
 
 const char *state_src_name(enum lt_state_src src)
@@ -98,23 +99,13 @@ bool kinfo_preemptible(const struct lt_kinfo *ki)
 	return !strcmp(ki->preempt, "full") || !strcmp(ki->preempt, "rt");
 }
 
-static char *read_line(const char *path, char *buf, size_t len)
-{
-	FILE *fp = fopen(path, "r");
-	char *r;
-
-	if (!fp)
-		return NULL;
-	r = fgets(buf, len, fp);
-	fclose(fp);
-	return r;
-}
-
 void kinfo_read(struct lt_kinfo *ki)
 {
 	struct utsname u;
 	char type[16] = "";
-	char dbg[96], cmd[1024];
+	size_t len;
+	char *dbg = read_whole("/sys/kernel/debug/sched/preempt", &len);
+	char *cmd = read_whole("/proc/cmdline", &len);
 	FILE *fp;
 
 	memset(ki, 0, sizeof(*ki));
@@ -122,10 +113,9 @@ void kinfo_read(struct lt_kinfo *ki)
 		kinfo_parse_release(ki, u.release);
 		snprintf(ki->machine, sizeof(ki->machine), "%s", u.machine);
 	}
-	kinfo_parse_preempt(ki, read_line("/sys/kernel/debug/sched/preempt",
-					  dbg, sizeof(dbg)),
-			    ki->release[0] ? u.version : NULL,
-			    read_line("/proc/cmdline", cmd, sizeof(cmd)));
+	kinfo_parse_preempt(ki, dbg, ki->release[0] ? u.version : NULL, cmd);
+	free(dbg);
+	free(cmd);
 	fp = fopen("/sys/hypervisor/guest_type", "r");
 	if (fp) {
 		if (fscanf(fp, "%15s", type) == 1)
@@ -320,12 +310,6 @@ static void plan_irq(const struct btf *btf, const struct lt_kinfo *ki,
 		     "thread_info.preempt_count not in BTF");
 }
 
-/*
- * THREAD_SIZE is PAGE_SIZE << (2 + KASAN_STACK_ORDER) on x86-64
- * (page_64_types.h, 6.1-7.2), not in BTF; the linker's init task stack
- * spans exactly one: __start_init_stack..__end_init_stack (6.12, 7.2) or
- * __start_init_task..__end_init_task (6.1), text symbols in kallsyms.
- */
 const char *const lt_state_syms[LT_STATE_SYMS] = {
 	"__preempt_count", "pcpu_hot", "__per_cpu_offset",
 	"__start_init_stack", "__end_init_stack",
@@ -369,6 +353,12 @@ static void plan_preempt_count(const struct lt_ksyms *ks,
 	note(sp, "interrupt test: %s", "preempt_count, as in_interrupt()");
 }
 
+/*
+ * THREAD_SIZE is PAGE_SIZE << (2 + KASAN_STACK_ORDER) on x86-64
+ * (page_64_types.h, 6.1-7.2), not in BTF; the linker's init task stack
+ * spans exactly one: __start_init_stack..__end_init_stack (6.12, 7.2) or
+ * __start_init_task..__end_init_task (6.1), in kallsyms.
+ */
 void state_plan_stack(const struct lt_ksyms *ks, const struct btf *btf,
 		      const struct lt_kinfo *ki, struct lt_state_plan *sp)
 {

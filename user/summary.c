@@ -408,7 +408,7 @@ static void print_misses(struct lt_session *s, const struct lt_summary *sum)
 	if (sum->ev_misses[LT_EV_ENTER] || sum->ev_misses[LT_EV_LEAVE])
 		fprintf(s->out, "  and a skipped boundary moves the tracked "
 			"depth: later depth\n  findings may be false "
-			"(--mode kprobe avoids this)\n");
+			"(--mode kprobe skips far fewer runs)\n");
 }
 
 static void print_text(struct lt_session *s, const struct lt_summary *sum)

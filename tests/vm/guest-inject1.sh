@@ -7,12 +7,8 @@
 . /lt/guest-lib.sh
 emit_dmesg_at_exit
 echo "KERNEL $(uname -r) $(uname -m)"
-$LT --list-probes -v >/tmp/plan 2>&1
-echo "EXIT plan $?"
-emit_file plan /tmp/plan
-insmod /lt/lt_inject.ko || exit 1
-/lt/lt-inject list >/tmp/words 2>&1
-emit_file words /tmp/words
+emit_plan -v
+load_inject || exit 1
 start_lt one --comm lt-inject --info all || exit 1
 for w in "alloc 3" "alloc_nowait 4" "alloc_bh 2" "alloc_bh_in 2" "sleep 2" \
 	 "open_user 3" "open_exit 2" "unbalanced 2" "enable_paused 3" "nest 4" \
@@ -22,7 +18,5 @@ for w in "alloc 3" "alloc_nowait 4" "alloc_bh 2" "alloc_bh_in 2" "sleep 2" \
 	echo "EXIT inject-$1 $?"
 done
 stop_lt one
-rmmod lt_inject
-dmesg | grep 'lt_inject' >/tmp/inject.log
-emit_file inject.log /tmp/inject.log
+unload_inject
 exit 0

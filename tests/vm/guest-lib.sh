@@ -60,3 +60,24 @@ use_bpftrace() {
 	ln -sf /lt/bt/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
 	export LD_LIBRARY_PATH=/lt/bt
 }
+
+# emit_plan [ARGS]: lazytrace's probe plan and its exit code, to the host
+emit_plan() {
+	$LT --list-probes "$@" >/tmp/plan 2>&1
+	echo "EXIT plan $?"
+	emit_file plan /tmp/plan
+}
+
+# load_inject: the injection module (tests/kmod) in, its words to the host
+load_inject() {
+	insmod /lt/lt_inject.ko || return 1
+	/lt/lt-inject list >/tmp/words 2>&1
+	emit_file words /tmp/words
+}
+
+# unload_inject: the module out, its kernel log lines to the host
+unload_inject() {
+	rmmod lt_inject
+	dmesg | grep 'lt_inject' >/tmp/inject.log
+	emit_file inject.log /tmp/inject.log
+}

@@ -5,9 +5,7 @@
 emit_dmesg_at_exit
 echo "KERNEL $(uname -r) $(uname -m)"
 
-$LT --list-probes >/tmp/plan 2>&1
-echo "EXIT plan $?"
-emit_file plan /tmp/plan
+emit_plan
 
 start_lt old --comm lt-exitstorm || exit 1
 /lt/lt-exitstorm 8 3000

@@ -7,9 +7,7 @@
 . /lt/guest-lib.sh
 emit_dmesg_at_exit
 echo "KERNEL $(uname -r) $(uname -m)"
-$LT --list-probes >/tmp/plan 2>&1
-echo "EXIT plan $?"
-emit_file plan /tmp/plan
+emit_plan
 
 nbcount --kprobe lt-exitstorm >/tmp/truth.out 2>&1 &
 TRUTH=$!
@@ -30,7 +28,7 @@ emit_file truth /tmp/truth.out
 # The module: a section held open 300 ms, preemption on (switched out
 # and in many times: the module counts it), allocations and a sleep in
 # sections of known counts.
-insmod /lt/lt_inject.ko || exit 1
+load_inject || exit 1
 /lt/lt-forkexit 1000000 64 >/dev/null 2>&1 &
 BG=$!
 start_lt inject --comm lt-inject --info all || exit 1
@@ -41,7 +39,5 @@ done
 stop_lt inject
 kill $BG
 wait $BG
-rmmod lt_inject
-dmesg | grep 'lt_inject' >/tmp/inject.log
-emit_file inject.log /tmp/inject.log
+unload_inject
 exit 0

@@ -16,9 +16,7 @@ if use_bpftrace; then
 	BT=$!
 fi
 
-$LT --list-probes -v >/tmp/plan 2>&1
-echo "EXIT plan $?"
-emit_file plan /tmp/plan
+emit_plan -v
 
 # Ground truth first, then fentry and kprobe tracers side by side on the
 # same exit storm: all three must agree.

@@ -11,9 +11,7 @@ echo "KERNEL $(uname -r) $(uname -m)"
 echo "$(cat /sys/hypervisor/type) $(cat /sys/hypervisor/guest_type)" >/tmp/hv
 emit_file hv /tmp/hv
 
-$LT --list-probes -v >/tmp/plan 2>&1
-echo "EXIT plan $?"
-emit_file plan /tmp/plan
+emit_plan -v
 
 # The per-era names the independent counter needs (docs/STATE.md).
 case $(uname -r) in
@@ -63,9 +61,7 @@ emit_file truth /tmp/truth.out
 # kernel: a section held open 300 ms with preemption on, while another
 # task wants the vCPU (preempt=full), and violations of known counts.
 if [ -f /lt/lt_inject.ko ]; then
-	insmod /lt/lt_inject.ko || exit 1
-	/lt/lt-inject list >/tmp/words 2>&1
-	emit_file words /tmp/words
+	load_inject || exit 1
 	if [ -n "$BG$(grep -o 'preempt=full' /proc/cmdline)" ]; then
 		/lt/lt-forkexit 1000000 64 >/dev/null 2>&1 &
 		BG=$!
@@ -83,9 +79,7 @@ if [ -f /lt/lt_inject.ko ]; then
 	done
 	stop_lt inject
 	[ -n "$BG" ] && kill $BG && wait $BG
-	rmmod lt_inject
-	dmesg | grep 'lt_inject' >/tmp/inject.log
-	emit_file inject.log /tmp/inject.log
+	unload_inject
 fi
 
 # Every comm, text: the report a reader sees (README, docs/VM.md).
