@@ -86,9 +86,6 @@ void kinfo_parse_preempt(struct lt_kinfo *ki, const char *debugfs,
 		from = "preempt= on the command line";
 	} else if (version && strstr(version, "PREEMPT_DYNAMIC")) {
 		from = "uname -v: PREEMPT_DYNAMIC, debugfs unreadable";
-	} else if (version && strstr(version, "PREEMPT_LAZY")) {
-		/* static lazy (6.13+): a tick still preempts kernel code */
-		snprintf(ki->preempt, sizeof(ki->preempt), "lazy");
 	} else if (version && strstr(version, " PREEMPT ")) {
 		snprintf(ki->preempt, sizeof(ki->preempt), "full");
 	} else if (version) {

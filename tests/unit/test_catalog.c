@@ -273,8 +273,6 @@ static void preempt_model(void **state)
 	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_DYNAMIC Debian", "quiet");
 	assert_string_equal(ki.preempt, "unknown");
 	assert_false(kinfo_preemptible(&ki));
-	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_LAZY Debian", NULL);
-	assert_string_equal(ki.preempt, "lazy");
 	kinfo_parse_preempt(&ki, "garbage", "#1 SMP Debian", NULL);
 	assert_string_equal(ki.preempt, "voluntary");
 }
