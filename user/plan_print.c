@@ -113,7 +113,7 @@ void plan_print(struct lt_session *s, FILE *out)
 			"kernel BTF ___GFP_*_BIT (no tracefs format)" :
 			"none, hex only");
 	}
-	fprintf(out, "preemption: %s (%.40s)\n", s->ki.preempt,
+	fprintf(out, "preemption: %s (%.47s)\n", s->ki.preempt,
 		s->ki.preempt_from);
 	if (s->feat.preemptible && s->cfg.mode == LT_MODE_AUTO)
 		fprintf(out, "  kprobes first: a preempted fentry program "

@@ -69,7 +69,8 @@ static bool preempt_from_debugfs(struct lt_kinfo *ki, const char *line)
 }
 
 void kinfo_parse_preempt(struct lt_kinfo *ki, const char *debugfs,
-			 const char *version, const char *cmdline)
+			 const char *version, const char *cmdline,
+			 const char *config)
 {
 	const char *p = cmdline ? strstr(cmdline, "preempt=") : NULL;
 	const char *from = "uname -v";
@@ -87,16 +88,30 @@ void kinfo_parse_preempt(struct lt_kinfo *ki, const char *debugfs,
 	} else if (version && strstr(version, "PREEMPT_DYNAMIC")) {
 		from = "uname -v: PREEMPT_DYNAMIC, debugfs unreadable";
 	} else if (version && strstr(version, " PREEMPT ")) {
-		snprintf(ki->preempt, sizeof(ki->preempt), "full");
+		/* CONFIG_PREEMPT_BUILD: full, or 6.13+'s lazy, which prints
+		 * the same (7.2 init/Makefile); Debian's arm64 cloud 7.2 is
+		 * lazy. Only the kernel's config tells them apart. */
+		if (!config) {
+			snprintf(ki->preempt, sizeof(ki->preempt),
+				 "full or lazy");
+			from = "uname -v PREEMPT; no config to tell";
+		} else {
+			snprintf(ki->preempt, sizeof(ki->preempt), "%s",
+				 strstr(config, "\nCONFIG_PREEMPT_LAZY=y") ?
+				 "lazy" : "full");
+			from = "uname -v PREEMPT, /boot/config";
+		}
 	} else if (version) {
 		snprintf(ki->preempt, sizeof(ki->preempt), "voluntary");
 	}
 	snprintf(ki->preempt_from, sizeof(ki->preempt_from), "%s", from);
 }
 
+/* "full or lazy" counts: a tick may preempt kernel code either way. */
 bool kinfo_preemptible(const struct lt_kinfo *ki)
 {
-	return !strcmp(ki->preempt, "full") || !strcmp(ki->preempt, "rt");
+	return !strcmp(ki->preempt, "full") || !strcmp(ki->preempt, "rt") ||
+	       !strcmp(ki->preempt, "full or lazy");
 }
 
 void kinfo_read(struct lt_kinfo *ki)
@@ -106,6 +121,7 @@ void kinfo_read(struct lt_kinfo *ki)
 	size_t len;
 	char *dbg = read_whole("/sys/kernel/debug/sched/preempt", &len);
 	char *cmd = read_whole("/proc/cmdline", &len);
+	char path[192], *config;
 	FILE *fp;
 
 	memset(ki, 0, sizeof(*ki));
@@ -113,9 +129,13 @@ void kinfo_read(struct lt_kinfo *ki)
 		kinfo_parse_release(ki, u.release);
 		snprintf(ki->machine, sizeof(ki->machine), "%s", u.machine);
 	}
-	kinfo_parse_preempt(ki, dbg, ki->release[0] ? u.version : NULL, cmd);
+	snprintf(path, sizeof(path), "/boot/config-%s", ki->release);
+	config = ki->release[0] ? read_whole(path, &len) : NULL;
+	kinfo_parse_preempt(ki, dbg, ki->release[0] ? u.version : NULL, cmd,
+			    config);
 	free(dbg);
 	free(cmd);
+	free(config);
 	fp = fopen("/sys/hypervisor/guest_type", "r");
 	if (fp) {
 		if (fscanf(fp, "%15s", type) == 1)

@@ -21,10 +21,12 @@ struct lt_kinfo {
  * program that runs with preemption on (fentry)? */
 bool kinfo_preemptible(const struct lt_kinfo *ki);
 /* Model from the texts where the kernel says it: the debugfs
- * sched/preempt line ("none voluntary (full) lazy"), uname -v, and the
- * command line; any may be NULL. */
+ * sched/preempt line ("none voluntary (full) lazy"), uname -v, the
+ * command line and the kernel's config (/boot/config-*); any may be
+ * NULL. */
 void kinfo_parse_preempt(struct lt_kinfo *ki, const char *debugfs,
-			 const char *version, const char *cmdline);
+			 const char *version, const char *cmdline,
+			 const char *config);
 
 /* uname(2) plus the hypervisor guest type. */
 void kinfo_read(struct lt_kinfo *ki);

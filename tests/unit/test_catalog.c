@@ -258,22 +258,32 @@ static void preempt_model(void **state)
 	struct lt_kinfo ki;
 
 	(void)state;
-	kinfo_parse_preempt(&ki, "none voluntary (full) lazy\n", NULL, NULL);
+	kinfo_parse_preempt(&ki, "none voluntary (full) lazy\n", NULL, NULL, NULL);
 	assert_string_equal(ki.preempt, "full");
 	assert_true(kinfo_preemptible(&ki));
-	kinfo_parse_preempt(&ki, "full (lazy)\n", NULL, NULL);
+	kinfo_parse_preempt(&ki, "full (lazy)\n", NULL, NULL, NULL);
 	assert_string_equal(ki.preempt, "lazy");
 	assert_false(kinfo_preemptible(&ki));
-	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_RT Debian 7.2.13-1", NULL);
+	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_RT Debian 7.2.13-1", NULL, NULL);
 	assert_string_equal(ki.preempt, "rt");
 	assert_true(kinfo_preemptible(&ki));
 	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_DYNAMIC Debian",
-			    "console=hvc0 preempt=full quiet\n");
+			    "console=hvc0 preempt=full quiet\n", NULL);
 	assert_string_equal(ki.preempt, "full");
-	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_DYNAMIC Debian", "quiet");
+	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_DYNAMIC Debian", "quiet", NULL);
 	assert_string_equal(ki.preempt, "unknown");
 	assert_false(kinfo_preemptible(&ki));
-	kinfo_parse_preempt(&ki, "garbage", "#1 SMP Debian", NULL);
+	/* static PREEMPT: full and 6.13+ lazy print the same */
+	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT Debian", NULL, NULL);
+	assert_string_equal(ki.preempt, "full or lazy");
+	assert_true(kinfo_preemptible(&ki));
+	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT Debian", NULL,
+			    "CONFIG_X=y\nCONFIG_PREEMPT_LAZY=y\n");
+	assert_string_equal(ki.preempt, "lazy");
+	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT Debian", NULL,
+			    "CONFIG_X=y\nCONFIG_PREEMPT=y\n");
+	assert_string_equal(ki.preempt, "full");
+	kinfo_parse_preempt(&ki, "garbage", "#1 SMP Debian", NULL, NULL);
 	assert_string_equal(ki.preempt, "voluntary");
 }
 
