@@ -5,7 +5,7 @@
 #   make deps       install the Debian build and test dependencies
 #   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
 #   make demo-xen   the same on Debian's 6.12 as Xen PV dom0 (pre-7.0 errors)
-#   make test       unit, host live, report, metrics, install, VM,
+#   make test       deps + unit, host live, report, metrics, install, VM,
 #                   sanitizer and fuzz smoke tests, benchmark smoke run
 #   make install    build/dyn/lazytrace, man page, bash completion
 #                   (DESTDIR=, prefix=/usr/local)
@@ -234,7 +234,7 @@ asan:
 asan-test: asan workloads models
 	tests/sanitize/run.sh $(ASAN_OUT)
 
-test: unit-test host-test model-test report-test metrics-test install-test \
+test: deps unit-test host-test model-test report-test metrics-test install-test \
 	vm-test asan-test fuzz-smoke bench-smoke
 
 # Not a test: the figures of docs/PERFORMANCE.md. The smoke run checks only
