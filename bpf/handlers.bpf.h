@@ -479,8 +479,10 @@ static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
 	return 0;
 }
 
-/* include/linux/sched.h, the same value 6.1-7.2 */
-#define LT_TASK_DEAD	0x80
+/* include/linux/sched.h, the same values 6.1-7.2 (TASK_RTLOCK_WAIT since
+ * 5.15, "sched: Introduce TASK_RTLOCK_WAIT") */
+#define LT_TASK_DEAD		0x80
+#define LT_TASK_RTLOCK_WAIT	0x1000
 
 /*
  * `current` is the outgoing task here. `state` is the tracepoint's
@@ -506,6 +508,16 @@ static __always_inline int on_sched_switch(void *ctx, bool preempt,
 		return 0;
 	if (!state || filtered_out())
 		return 0;
+	/* PREEMPT_RT: a contended spinlock_t blocks in TASK_RTLOCK_WAIT,
+	 * !preempt (7.2 kernel/sched/core.c:7173-7277). Where spinlock_t
+	 * spins (!RT) the same code is legal inside a section, and an arch
+	 * that made sections non-preemptible could not take a spinlock_t
+	 * in one on RT at all (rtlock_might_resched). Counted, not a sleep
+	 * (docs/RULES.md). */
+	if (state & LT_TASK_RTLOCK_WAIT) {
+		stat_inc(LT_ST_RTLOCK_WAIT);
+		return 0;
+	}
 	c.depth = v.depth;
 	c.pause = v.pause;
 	c.detail = state;

@@ -146,21 +146,26 @@ int BPF_KPROBE(kp_alloc, gfp_t gfp, unsigned int order)
 	return on_alloc(ctx, KSLOT(), gfp, order);
 }
 
-/* tlb_flush_mmu_tlbonly(tlb): a static inline with a copy per user */
+/* tlb_flush_mmu_tlbonly(tlb): a static inline with a copy per user. It
+ * returns at once unless the gather cleared or freed something (7.2
+ * include/asm-generic/tlb.h:499-507): not `end`, which a full-mm gather
+ * keeps at ~0 (__tlb_reset_range). */
 SEC("kprobe")
 int BPF_KPROBE(kp_flush_gather, struct mmu_gather *tlb)
 {
 	__u64 start, end;
 
 	if (cfg_user) {		/* a uprobe model's mmu_gather */
+		if (!gather_has_work(tlb, bpf_probe_read_user))
+			return 0;
 		start = BPF_CORE_READ_USER(tlb, start);
 		end = BPF_CORE_READ_USER(tlb, end);
 	} else {
+		if (!gather_has_work(tlb, bpf_probe_read_kernel))
+			return 0;
 		start = BPF_CORE_READ(tlb, start);
 		end = BPF_CORE_READ(tlb, end);
 	}
-	if (!end)	/* returns early: nothing to flush */
-		return 0;
 	return on_flush_work(ctx, LT_EV_TLB_FLUSH, KSLOT(),
 			     span_pages(start, end));
 }

@@ -123,6 +123,8 @@ enum lt_stat {
 	LT_ST_BOUND_LEAVE,			/* real leaves, filtered */
 	LT_ST_UNSEEN_START,			/* leaves of sections begun
 						 * before the probes were in */
+	LT_ST_RTLOCK_WAIT,			/* PREEMPT_RT sleeping-lock
+						 * waits in active sections */
 	LT_ST_MAX
 };
 

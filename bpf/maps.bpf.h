@@ -94,9 +94,11 @@ struct {
 	__type(value, __u64);
 } lt_stats SEC(".maps");
 
-/* A batch's entries, copied in one read (gather.bpf.h): per-CPU, as
- * MAX_GATHER_BATCH (510 on 4K pages) entries do not fit the BPF stack. */
-#define LT_BATCH_MAX	512
+/* A batch's entries, copied LT_BATCH_MAX at a time (gather.bpf.h):
+ * per-CPU, as 512 entries do not fit the BPF stack. A batch holds 510 on
+ * 4K pages, up to 8190 on 64K: LT_BATCH_ENTRIES_MAX bounds the walk. */
+#define LT_BATCH_MAX		512
+#define LT_BATCH_ENTRIES_MAX	8192
 
 struct lt_batch_buf {
 	__u64 e[LT_BATCH_MAX];
@@ -104,6 +106,7 @@ struct lt_batch_buf {
 	 * track map memory, so the walk's paths merge instead of multiplying. */
 	__u64 ranged;	/* bit k: entries 8k..8k+7 hold a range start */
 	__s64 delta;	/* pages minus entries, over the ranges seen */
+	__u64 nr;	/* entries read: compared in memory, not refined */
 };
 
 struct {

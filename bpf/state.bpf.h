@@ -71,6 +71,25 @@ struct lt_view {
 			 * probes were in, older than them */
 };
 
+/* PREEMPT_RT counts BH-disabled sections in the task, not in preempt_count:
+ * softirq_count() is current->softirq_disable_cnt & SOFTIRQ_MASK there
+ * (7.2 include/linux/preempt.h:110-112; 5.12 "softirq: Make softirq control
+ * and processing RT aware"). The field exists only on RT kernels. */
+struct task_struct___rt {
+	int softirq_disable_cnt;
+} __attribute__((preserve_access_index));
+
+#define LT_SOFTIRQ_MASK	0x0000ff00u
+
+static __always_inline bool rt_bh_off(struct task_struct *t)
+{
+	struct task_struct___rt *r = (void *)t;
+
+	if (!bpf_core_field_exists(r->softirq_disable_cnt))
+		return false;
+	return BPF_CORE_READ(r, softirq_disable_cnt) & LT_SOFTIRQ_MASK;
+}
+
 /* SOFTIRQ_MASK | HARDIRQ_MASK, as in_interrupt() tests. The NMI bits are left
  * out on purpose: arm64 runs kprobe handlers under __nmi_enter(), and no page
  * allocation or section change happens in a real NMI. */
@@ -103,14 +122,14 @@ static __always_inline bool in_irq_ctx(void *ctx, struct task_struct *t)
 				(void *)(cfg_pcpu_offsets + 8 * (__u64)cpu)) &&
 		    !bpf_probe_read_kernel(&pc, sizeof(pc),
 				(void *)(base + cfg_pc_var)))
-			return pc & LT_IRQ_MASK;
+			return (pc & LT_IRQ_MASK) || rt_bh_off(t);
 	}
 
 	/* Reading the pointer back through a helper makes it a plain number. */
 	if (bpf_probe_read_kernel(&sp, sizeof(sp), &p))
 		return false;
 	base = (__u64)BPF_CORE_READ(t, stack);
-	return sp - base >= cfg_thread_size;
+	return sp - base >= cfg_thread_size || rt_bh_off(t);
 #else
 	struct task_struct___ti *ti = (void *)t;
 	__u32 pc;
@@ -118,7 +137,7 @@ static __always_inline bool in_irq_ctx(void *ctx, struct task_struct *t)
 	if (!bpf_core_field_exists(ti->thread_info.preempt_count))
 		return false;
 	pc = BPF_CORE_READ(ti, thread_info.preempt_count);
-	return pc & LT_IRQ_MASK;
+	return (pc & LT_IRQ_MASK) || rt_bh_off(t);
 #endif
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # build-kmod.sh TARGET
 #   TARGET: sid-amd64-cloud | sid-arm64-cloud | sid-amd64-generic
+#           | sid-amd64-rt | sid-arm64-16k
 #           | trixie-amd64-generic | bookworm-amd64-generic
 # Builds the violation-injection test module tests/kmod (lt_inject.ko) for the
 # newest Debian kernel of that suite/arch/flavour, resolved at run time the
@@ -23,17 +24,19 @@ set -euo pipefail
 die() { echo "build-kmod: ERROR: $*" >&2; exit 1; }
 log() { echo "build-kmod: $*" >&2; }
 
-usage="usage: build-kmod.sh sid-amd64-cloud|sid-arm64-cloud|sid-amd64-generic|trixie-amd64-generic|bookworm-amd64-generic"
+usage="usage: build-kmod.sh sid-amd64-cloud|sid-arm64-cloud|sid-amd64-generic|sid-amd64-rt|sid-arm64-16k|trixie-amd64-generic|bookworm-amd64-generic"
 [ $# -eq 1 ] || die "$usage"
 target=$1
 case "$target" in
-    sid-amd64-cloud|sid-arm64-cloud|sid-amd64-generic|trixie-amd64-generic|bookworm-amd64-generic) ;;
+    sid-amd64-cloud|sid-arm64-cloud|sid-amd64-generic|sid-amd64-rt|sid-arm64-16k|trixie-amd64-generic|bookworm-amd64-generic) ;;
     *) die "unknown target '$target'; $usage" ;;
 esac
 IFS=- read -r suite arch flavour <<<"$target"
 case "$flavour" in
     cloud) pat="-cloud-$arch" ;;
     generic) pat="-$arch" ;;
+    rt) pat="-rt-amd64" ;;
+    16k) pat="-arm64-16k" ;;
 esac
 [ "$(id -u)" = 0 ] || die "must run as root (mmdebstrap, chroot, mount)"
 

@@ -3,6 +3,8 @@
 #   SUITE: sid | trixie | bookworm     ARCH: amd64 (default) | arm64
 #   FLAVOUR: cloud (default) | generic (Debian's plain -<arch> kernel: the
 #            cloud one has XEN_DOM0 off, so Xen PV dom0 boots this one)
+#            | rt (amd64: -rt-amd64, PREEMPT_RT) | 16k (arm64: -arm64-16k,
+#            16 KiB pages)
 # Resolves the newest Debian kernel of that flavour in SUITE, caches vmlinuz,
 # config, version (uname -r) and source (package names + versions) in
 #   ${LT_CACHE:-$HOME/.cache/lazytrace}/kernels/<suite>-<arch>[-<flavour>]/
@@ -14,7 +16,7 @@ set -euo pipefail
 die() { echo "fetch-kernel: ERROR: $*" >&2; exit 1; }
 log() { echo "fetch-kernel: $*" >&2; }
 
-[ $# -ge 1 ] && [ $# -le 3 ] || die "usage: fetch-kernel.sh sid|trixie|bookworm [amd64|arm64 [cloud|generic]]"
+[ $# -ge 1 ] && [ $# -le 3 ] || die "usage: fetch-kernel.sh sid|trixie|bookworm [amd64|arm64 [cloud|generic|rt|16k]]"
 suite=$1
 arch=${2:-amd64}
 flavour=${3:-cloud}
@@ -23,7 +25,9 @@ case "$arch" in amd64|arm64) ;; *) die "unknown arch '$arch' (amd64|arm64)";; es
 case "$flavour" in
     cloud) pat="-cloud-$arch" ;;
     generic) pat="-$arch" ;;
-    *) die "unknown flavour '$flavour' (cloud|generic)" ;;
+    rt) [ "$arch" = amd64 ] || die "flavour rt is amd64 only"; pat="-rt-amd64" ;;
+    16k) [ "$arch" = arm64 ] || die "flavour 16k is arm64 only"; pat="-arm64-16k" ;;
+    *) die "unknown flavour '$flavour' (cloud|generic|rt|16k)" ;;
 esac
 
 root=${LT_CACHE:-$HOME/.cache/lazytrace}

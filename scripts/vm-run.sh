@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64] [--xen] --payload DIR
+# vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64] [--xen]
+#           [--flavour cloud|rt|16k] --payload DIR
 #           --log FILE [--timeout SEC] [--append "KERNEL ARGS"] [--mem MB] [--smp N]
 #           [--verbose]
 # Boots the cached Debian cloud kernel under QEMU TCG (KVM fails on these hosts) with an
 # initramfs holding DIR under /lt/, runs /lt/test.sh, and exits with its status.
 # --xen boots Debian's Xen hypervisor with the suite's generic kernel as PV dom0
 # (the cloud kernels have XEN_DOM0 off): the one x86 setup where lazy MMU mode
-# really batches (docs/VM.md).
+# really batches (docs/VM.md). --flavour picks another of Debian's kernels
+# for the suite: rt (PREEMPT_RT, amd64) or 16k (16 KiB pages, arm64).
 # Exit codes: test status | 1 setup error | 77 arm64 QEMU not installed (skip)
 #             | 124 timeout | 125 no LT-VM-EXIT marker (crash/panic/early exit).
 set -euo pipefail
@@ -18,11 +20,12 @@ usage() { die "usage: vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64]
 # One vCPU by default: with two, TCG sometimes runs stale code across a
 # kernel text patch (int3 oopses in early boot, a call to 0 through a fresh
 # fentry trampoline), which is an emulator race, not a result.
-suite='' arch=amd64 payload='' logf='' timeout=600 append='' mem=1024 smp=1 verbose=0 xen=0 xdir=''
+suite='' arch=amd64 flavour=cloud payload='' logf='' timeout=600 append='' mem=1024 smp=1 verbose=0 xen=0 xdir=''
 while [ $# -gt 0 ]; do
     case "$1" in
         --suite) suite=${2:?}; shift 2 ;;
         --arch) arch=${2:?}; shift 2 ;;
+        --flavour) flavour=${2:?}; shift 2 ;;
         --payload) payload=${2:?}; shift 2 ;;
         --log) logf=${2:?}; shift 2 ;;
         --timeout) timeout=${2:?}; shift 2 ;;
@@ -53,7 +56,12 @@ if ! command -v "$qemu" >/dev/null; then
     die "$qemu not installed"
 fi
 
-flavour=cloud
+case "$flavour" in
+    cloud) ;;
+    rt) [ "$arch" = amd64 ] || die "--flavour rt: Debian builds it for amd64 only" ;;
+    16k) [ "$arch" = arm64 ] || die "--flavour 16k: Debian builds it for arm64 only" ;;
+    *) die "unknown --flavour '$flavour' (cloud|rt|16k)" ;;
+esac
 if [ "$xen" = 1 ]; then
     [ "$arch" = amd64 ] || die "--xen: Xen PV dom0 is amd64 only here"
     flavour=generic

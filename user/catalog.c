@@ -71,12 +71,17 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 	} },
 	[LT_EV_TLB_FLUSH] = { LT_EV_TLB_FLUSH, "tlb_flush",
 			      "flush_in_lazy, flush span", false, {
+		/* x86 first: its tlb_flush() is flush_tlb_mm_range() (7.2
+		 * arch/x86/include/asm/tlb.h:13-24), so that one symbol sees
+		 * every gather flush and the flushes outside gathers too,
+		 * while some copies of the inline below are notrace (sid
+		 * 7.2) or inlined away. */
+		{ "flush_tlb_mm_range", "fe_flush_range", "kp_flush_range",
+		  NULL, "x86" },
 		/* A static inline with one copy per user and no BTF entry:
 		 * only kprobes by address can see every copy. */
 		{ "tlb_flush_mmu_tlbonly", NULL, "kp_flush_gather", NULL,
 		  "all arches; one static copy per user" },
-		{ "flush_tlb_mm_range", "fe_flush_range", "kp_flush_range",
-		  NULL, "x86" },
 		{ "tlb:tlb_flush", NULL, NULL, "tp_tlb_flush", "x86" },
 	} },
 	[LT_EV_NEXT_BATCH] = { LT_EV_NEXT_BATCH, "gather_next_batch",

@@ -316,8 +316,14 @@ static void plan_tif(const struct lt_kinfo *ki, struct lt_state_plan *sp)
 static void plan_irq(const struct btf *btf, const struct lt_kinfo *ki,
 		     struct lt_state_plan *sp)
 {
-	int ti;
+	int ti = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
 
+	/* PREEMPT_RT keeps the BH-off count in the task (state.bpf.h
+	 * rt_bh_off), which both arches' tests read where it exists. */
+	if (ti >= 0 && member_type(btf, ti, "softirq_disable_cnt") >= 0 &&
+	    sp->primary != LT_SRC_NONE)
+		note(sp, "BH-off test: %s",
+		     "task softirq_disable_cnt (PREEMPT_RT)");
 	if (!is_arm64(ki)) {
 		/* x86-64: interrupts run on separate IRQ stacks */
 		sp->irq_check = true;

@@ -295,6 +295,7 @@ static json_object *boundaries_json(const struct lt_summary *sum)
 		{ "enters", LT_ST_BOUND_ENTER },
 		{ "leaves", LT_ST_BOUND_LEAVE },
 		{ "unseen_starts", LT_ST_UNSEEN_START },
+		{ "rtlock_waits", LT_ST_RTLOCK_WAIT },
 	};
 	json_object *o = json_object_new_object();
 
@@ -455,6 +456,9 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 			"flush leave/enter pairs\n",
 			sum->stats[LT_ST_SWITCH_PAIRS],
 			sum->stats[LT_ST_FLUSH_PAIRS]);
+	if (sum->stats[LT_ST_RTLOCK_WAIT])
+		fprintf(s->out, "Not sleeps: %llu PREEMPT_RT lock waits in "
+			"sections\n", sum->stats[LT_ST_RTLOCK_WAIT]);
 	if (sum->stats[LT_ST_INFO_HELD])
 		fprintf(s->out, "Legal (info) findings counted, not printed: "
 			"%llu\n  (--info first: one per stack)\n",

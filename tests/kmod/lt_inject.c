@@ -52,7 +52,10 @@
 #include <linux/mutex.h>
 #include <linux/list.h>
 #include <linux/slab.h>
-#include <linux/vmalloc.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/spinlock.h>
+#include <linux/mman.h>
 #include <asm/tlbflush.h>
 #ifdef CONFIG_XEN
 #include <xen/xen.h>
@@ -72,26 +75,23 @@
 
 /*
  * A TLB flush a module can reach:
- *  - arm64: flush_tlb_all() is static inline (asm/tlbflush.h).
+ *  - 7.x, any arch: unmap a page of the writer's own mm with vm_munmap()
+ *    (EXPORT_SYMBOL, mm/mmap.c): its mmu_gather clears the PTE and flushes
+ *    through tlb_flush(), which on x86 is flush_tlb_mm_range() (7.2
+ *    arch/x86/include/asm/tlb.h:13-24), the symbol lazytrace's plan takes
+ *    there. zap_pte_range()'s own section nests inside ours (legal since
+ *    7.0). The flushes a module can call itself are no use: x86 7.x exports
+ *    __flush_tlb_all() to KVM only (EXPORT_SYMBOL_FOR_KVM, namespace
+ *    "module:kvm,kvm-amd,kvm-intel": modpost refuses it), and
+ *    flush_tlb_kernel_range() is not an mm flush.
  *  - x86 before 7.0: __flush_tlb_all() is EXPORT_SYMBOL_GPL (6.1, 6.12
- *    Module.symvers); it flushes this CPU and wants preemption off.
- *  - x86 7.x: __flush_tlb_all() is EXPORT_SYMBOL_FOR_KVM (arch/x86/mm/tlb.c,
- *    namespace "module:kvm,kvm-amd,kvm-intel" in Module.symvers: modpost
- *    refuses it) and flush_tlb_all/flush_tlb_kernel_range are not exported.
- *    vm_unmap_aliases() (EXPORT_SYMBOL_GPL, mm/vmalloc.c) purges lazily freed
- *    vmap areas and calls flush_tlb_kernel_range() when there is any; we
- *    vfree() a fresh vmalloc page just before, so there is one. Caveat: it
- *    takes the vmap_purge_lock mutex, so it may also sleep in the section.
+ *    Module.symvers); it flushes this CPU and wants preemption off. An
+ *    munmap would nest arch_enter, which 6.1's Xen BUG()s on.
  */
-#if defined(CONFIG_ARM64) || (defined(CONFIG_X86) && LT_OLD)
-#define LT_HAVE_FLUSH LT_ANY
-#define LT_FLUSH_VMAP 0
-#elif defined(CONFIG_X86) && LT_NEW
+#if LT_NEW || (defined(CONFIG_X86) && LT_OLD)
 #define LT_HAVE_FLUSH 1
-#define LT_FLUSH_VMAP 1
 #else
 #define LT_HAVE_FLUSH 0
-#define LT_FLUSH_VMAP 0
 #endif
 
 #if LT_NEW && defined(CONFIG_XEN_PV)
@@ -265,20 +265,25 @@ static noinline void lt_inject_sleep(void)
 /* A TLB flush inside a section. */
 static noinline void lt_inject_flush(void)
 {
-#if LT_FLUSH_VMAP
-	vfree(vmalloc(PAGE_SIZE));	/* leaves a lazily freed vmap area */
-#endif
+#if LT_NEW
+	unsigned long addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+
+	if (IS_ERR_VALUE(addr))
+		return;
+	/* a write fault maps a page, so the unmap clears a PTE */
+	if (clear_user((void __user *)addr, 1))
+		pr_info("flush: could not touch the page at %lx\n", addr);
 	lt_enter();
-#if LT_FLUSH_VMAP
-	vm_unmap_aliases();	/* -> flush_tlb_kernel_range() */
-#elif defined(CONFIG_X86)
+	vm_munmap(addr, PAGE_SIZE);	/* -> tlb_flush() of our mm */
+	lt_leave();
+#else
+	lt_enter();
 	preempt_disable();	/* __flush_tlb_all() flushes this CPU */
 	__flush_tlb_all();
 	preempt_enable();
-#elif defined(CONFIG_ARM64)
-	flush_tlb_all();	/* inline: TLBI VMALLE1IS + barriers */
-#endif
 	lt_leave();
+#endif
 }
 #endif
 
@@ -299,6 +304,66 @@ static noinline void lt_inject_hold(unsigned int ms)
 		ms, current->nivcsw - nivcsw);
 }
 #endif /* LT_ANY */
+
+#if LT_NEW && defined(CONFIG_PREEMPT_RT)
+/*
+ * PREEMPT_RT: spinlock_t is an rtmutex, and a task that finds it held
+ * blocks in TASK_RTLOCK_WAIT (include/linux/sched.h, 7.2:123) through
+ * schedule_rtlock(), not preempted (kernel/sched/core.c __schedule,
+ * SM_RTLOCK_WAIT). A holder thread keeps lt_rt_lock until the writer, inside
+ * its section, is about to take it; the writer then waits for the lock with
+ * its section open. Without RT the holder would spin with preemption off and
+ * the writer could never run on one CPU: RT kernels only.
+ */
+#define LT_HAVE_RTLOCK 1
+static DEFINE_SPINLOCK(lt_rt_lock);
+static DECLARE_COMPLETION(lt_rt_held);
+static int lt_rt_trying;
+
+static int lt_rt_holder(void *unused)
+{
+	ktime_t end = ktime_add_ms(ktime_get(), 2000);
+
+	spin_lock(&lt_rt_lock);
+	complete(&lt_rt_held);
+	/* preemptible on RT: the tick lets the writer run and block */
+	while (!READ_ONCE(lt_rt_trying) && ktime_before(ktime_get(), end))
+		cpu_relax();
+	udelay(200);
+	spin_unlock(&lt_rt_lock);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/* Returns the times the writer blocked (voluntary switches) in the section. */
+static noinline unsigned long lt_inject_rtlock(void)
+{
+	struct task_struct *k;
+	unsigned long nvcsw;
+
+	reinit_completion(&lt_rt_held);
+	WRITE_ONCE(lt_rt_trying, 0);
+	k = kthread_create(lt_rt_holder, NULL, "lt_rtlock");
+	if (IS_ERR(k))
+		return 0;
+	get_task_struct(k);
+	wake_up_process(k);
+	wait_for_completion(&lt_rt_held);
+	nvcsw = current->nvcsw;
+	lt_enter();
+	WRITE_ONCE(lt_rt_trying, 1);
+	spin_lock(&lt_rt_lock);
+	spin_unlock(&lt_rt_lock);
+	lt_leave();
+	nvcsw = current->nvcsw - nvcsw;
+	kthread_stop(k);
+	put_task_struct(k);
+	return nvcsw;
+}
+#else
+#define LT_HAVE_RTLOCK 0
+#endif
 
 /*
  * Nested sections: legal since 7.0; a violation of the pre-7.0 rules. Before
@@ -426,7 +491,7 @@ static noinline bool lt_inject_mismatch(void)
 enum lt_word {
 	W_ALLOC, W_ALLOC_NOWAIT, W_ALLOC_BH, W_SLEEP, W_OPEN_USER, W_OPEN_EXIT,
 	W_UNBALANCED, W_ENABLE_PAUSED, W_NEST, W_FLUSH, W_HOLD, W_MISMATCH,
-	W_UNWRAP, W_UNBALANCED_KEEP, W_ALLOC_BH_IN, W_CLOSE,
+	W_UNWRAP, W_UNBALANCED_KEEP, W_ALLOC_BH_IN, W_RTLOCK, W_CLOSE,
 };
 
 static const struct {
@@ -448,6 +513,7 @@ static const struct {
 	[W_UNWRAP]        = { "unwrap",        LT_NEW },
 	[W_UNBALANCED_KEEP] = { "unbalanced_keep", LT_NEW },
 	[W_ALLOC_BH_IN]   = { "alloc_bh_in",   LT_ANY },
+	[W_RTLOCK]        = { "rtlock",        LT_HAVE_RTLOCK },
 	[W_CLOSE]         = { "close",         true },	/* not listed */
 };
 
@@ -506,6 +572,17 @@ static int lt_run(int w, unsigned int n)
 	case W_HOLD:
 		lt_inject_hold(n);
 		break;
+#endif
+#if LT_HAVE_RTLOCK
+	case W_RTLOCK: {
+		unsigned long waits = 0;
+
+		for (i = 0; i < n; i++)
+			waits += lt_inject_rtlock();
+		/* the test's count to compare with lazytrace's */
+		pr_info("rtlock %u: blocked %lu times in the section\n", n, waits);
+		break;
+	}
 #endif
 #if LT_HAVE_FLUSH
 	case W_FLUSH:

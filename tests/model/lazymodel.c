@@ -34,11 +34,15 @@
 #define GFP_KERNEL	0xcc0UL		/* may sleep: __GFP_DIRECT_RECLAIM */
 
 /* The leading fields of struct mmu_gather keep the kernel's offsets, so
- * lazytrace's CO-RE reads of start and end land on them. */
+ * lazytrace's CO-RE reads of start, end and the flags land on them (the
+ * same from 6.1 to 7.2 on x86-64 and arm64). */
 struct mmu_gather {
 	void *mm;
 	void *batch;
 	unsigned long start, end;
+	unsigned int fullmm : 1, need_flush_all : 1, freed_tables : 1,
+		     delayed_rmap : 1, cleared_ptes : 1, cleared_pmds : 1,
+		     cleared_puds : 1, cleared_p4ds : 1;
 };
 
 static __thread int lazy;	/* the model's own "in lazy mode" */
@@ -306,11 +310,25 @@ static void exit_open(void)
 /* 8. a TLB flush inside a section */
 static void flush_in_lazy(void)
 {
-	struct mmu_gather t = { .start = 0x10000, .end = 0x20000 };
+	struct mmu_gather t = { .start = 0x10000, .end = 0x20000,
+				.cleared_ptes = 1 };
 	int s = ENTER();
 
 	(void)s;
 	tlb_flush_mmu_tlbonly(&t);	/* 16 pages */
+	LEAVE(s);
+}
+
+/* 8b. the same call with nothing cleared: tlb_flush_mmu_tlbonly returns at
+ * once. A full-mm gather keeps start = end = ~0 after __tlb_reset_range,
+ * so its end says nothing. */
+static void flush_noop(void)
+{
+	struct mmu_gather t = { .start = ~0UL, .end = ~0UL, .fullmm = 1 };
+	int s = ENTER();
+
+	(void)s;
+	tlb_flush_mmu_tlbonly(&t);
 	LEAVE(s);
 }
 
@@ -511,6 +529,7 @@ static const struct {
 	{ "unbalanced", unbalanced },
 	{ "exit-open", exit_open },
 	{ "flush-in-lazy", flush_in_lazy },
+	{ "flush-noop", flush_noop },
 	{ "concurrency", concurrency },
 	{ "storm", storm },
 	{ "fork-storm", fork_storm },

@@ -11,7 +11,7 @@ load_inject || exit 1
 # WORD COUNT: the counts the host expects are in run.sh, beside these
 for w in "alloc 3" "alloc_nowait 4" "alloc_bh 2" "alloc_bh_in 2" "sleep 2" "open_user 3" \
 	 "open_exit 2" "unbalanced 2" "enable_paused 3" "nest 4" "flush 2" \
-	 "hold 50"; do
+	 "hold 50" "rtlock 3"; do
 	set -- $w
 	grep -qx "$1" /tmp/words || continue
 	start_lt "w_$1" --comm lt-inject --info all || exit 1

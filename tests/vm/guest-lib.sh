@@ -81,3 +81,17 @@ unload_inject() {
 	dmesg | grep 'lt_inject' >/tmp/inject.log
 	emit_file inject.log /tmp/inject.log
 }
+
+# inject_one: every word of the module under one lazytrace run, "one"
+# (tests/vm/run.sh check_inject_one tells them apart by kind and stack)
+inject_one() {
+	start_lt one --comm lt-inject --info all || return 1
+	for w in "alloc 3" "alloc_nowait 4" "alloc_bh 2" "alloc_bh_in 2" \
+		 "sleep 2" "open_user 3" "open_exit 2" "unbalanced 2" \
+		 "enable_paused 3" "nest 4" "flush 2" "hold 50"; do
+		set -- $w
+		/lt/lt-inject $w
+		echo "EXIT inject-$1 $?"
+	done
+	stop_lt one
+}

@@ -635,15 +635,17 @@ print(len(a), len({r['tid'] for r in a}),
 fi
 
 # ---------------- every finding kind from the injection module ----------
+# the words the 7.x module offers (sorted, as the check compares them)
+W7="alloc alloc_bh alloc_bh_in alloc_nowait enable_paused flush hold nest open_exit open_user sleep unbalanced unbalanced_keep unwrap "
 # check_inject7 FILES LABEL: guest-inject.sh ran each word alone under
 # lazytrace --comm lt-inject --info all (7.0 rules, task counters). Each
 # row: word, kind, the module function in the stack ("-": any), the
 # count, its severity ("-": none expected).
 check_inject7() {
-	local F=$1 L=$2 w k fn want sev got
+	local F=$1 L=$2 words=$3 w k fn want sev got
 	echo "--- $L inject: $(cat $F/kernel)"
 	check "$L inject: every word listed" eval \
-		'[ "$(sort $F/words | tr "\n" " ")" = "alloc alloc_bh alloc_bh_in alloc_nowait enable_paused flush hold nest open_exit open_user sleep unbalanced unbalanced_keep unwrap " ]'
+		'[ "$(sort $F/words | tr "\n" " ")" = "$words" ]'
 	while read -r w k fn want sev; do
 		[ -s "$F/w_$w.jsonl" ] || { not_ok "$L inject $w: no trace"; continue; }
 		if [ "$fn" = - ]; then
@@ -669,6 +671,7 @@ sys.exit(not a or any(r['severity']!='$sev' for r in a))"
 	alloc_bh alloc_in_lazy lt_inject_alloc_bh 0 -
 	alloc_bh_in alloc_in_lazy lt_inject_alloc_bh_in 0 -
 	sleep sleep_in_lazy lt_inject_sleep 2 error
+	flush flush_in_lazy lt_inject_flush 2 info
 	open_user open_at_user_return - 6 error
 	open_exit open_at_exit - 2 error
 	open_exit sleep_in_lazy - 0 -
@@ -691,7 +694,33 @@ sys.exit(len(a)!=2 or any(r['depth']!=255 or r['counter']!='enable_count' for r 
 
 if wanted sid-inject &&
    boot_kmod sid-inject sid sid-amd64-cloud tests/vm/guest-inject.sh; then
-	check_inject7 $T/sid-inject/files "sid amd64"
+	check_inject7 $T/sid-inject/files "sid amd64" "$W7"
+fi
+
+# PREEMPT_RT (Debian's rt-amd64): the same table, and what RT changes.
+# BH-off code counts in the task there (softirq_disable_cnt), not in
+# preempt_count; and a contended spinlock_t blocks in TASK_RTLOCK_WAIT,
+# which is legal in a section (docs/RULES.md): the module's rtlock word
+# counts the times its writer blocked, lazytrace counts rtlock_waits.
+if wanted sid-rt && boot_kmod sid-rt sid sid-amd64-rt tests/vm/guest-inject.sh \
+	--flavour rt; then
+	F=$T/sid-rt/files
+	check_inject7 $F "sid rt" "${W7% }rtlock "
+	check "sid rt plan: preemption rt, kprobes first" eval \
+		'grep -q "^preemption: rt" $F/plan && grep -qE "^page_alloc +kprobe" $F/plan'
+	check "sid rt plan: the BH-off test reads the task" \
+		grep -q "BH-off test: task softirq_disable_cnt (PREEMPT_RT)" $F/plan
+	b=$(sed -n 's/.*rtlock 3: blocked \([0-9]*\) times.*/\1/p' $F/dmesg | tail -1)
+	r=$($J $F/w_rtlock.jsonl summary.boundaries.rtlock_waits)
+	echo "sid rt inject rtlock: the writer blocked $b times in its" \
+		"sections, lazytrace rtlock_waits $r," \
+		"sleep_in_lazy $($J $F/w_rtlock.jsonl summary.findings.sleep_in_lazy)"
+	check "sid rt inject rtlock: ran, lazytrace exits 0" eval \
+		'[ "$(exit_of $F inject-rtlock)" = 0 ] && [ "$(exit_of $F w_rtlock)" = 0 ]'
+	check "sid rt inject rtlock: lock waits = the module's count ($r = $b > 0)" \
+		eval '[ "${b:-0}" -gt 0 ] && [ "$r" = "$b" ]'
+	check "sid rt inject rtlock: no sleep_in_lazy" \
+		[ "$($J $F/w_rtlock.jsonl summary.findings.sleep_in_lazy)" = 0 ]
 fi
 
 # The same words under one lazytrace run (guest-inject1.sh), told apart
@@ -702,9 +731,13 @@ check_inject_one() {
 	echo "--- $L inject: $(cat $F/kernel)"
 	check "$L inject: lazytrace exits 0" [ "$(exit_of $F one)" = 0 ]
 	for w in alloc alloc_nowait alloc_bh alloc_bh_in sleep open_user \
-		 open_exit unbalanced enable_paused nest hold; do
+		 open_exit unbalanced enable_paused nest flush hold; do
 		check "$L inject $w: ran" [ "$(exit_of $F inject-$w)" = 0 ]
 	done
+	# arm64 7.2: tlb_flush() is inline and has no out-of-line symbol
+	check "$L inject flush: not observable, the plan says so" eval \
+		'grep -qE "^tlb_flush +- +not observed" $F/plan &&
+		 [ "$($J $F/one.jsonl summary.findings.flush_in_lazy)" = 0 ]' 
 	# query, count: open_user returns to user twice a round (6), and
 	# each open_exit child once before it exits (2)
 	while read -r q want; do
@@ -739,6 +772,39 @@ elif ! command -v qemu-system-aarch64 >/dev/null; then
 	not_ok "sid arm64 inject: qemu-system-aarch64 not installed"
 elif boot_kmod sid-arm64-inject sid sid-arm64-cloud tests/vm/guest-inject1.sh; then
 	check_inject_one $T/sid-arm64-inject/files "sid arm64"
+fi
+
+# 16 KiB pages (Debian's arm64-16k, guest-16k.sh): the module's words,
+# then lt-folios with every THP size off, 2 rounds of 4096 small pages.
+# A batch page holds 2046 entries there (510 on 4K): each munmap fills
+# the local batch (8), a whole batch page and most of a second. Before
+# the batch walk went past 512 entries, a batch counted 512 at most.
+if ! wanted sid-arm64-16k; then
+	:
+elif ! command -v qemu-system-aarch64 >/dev/null; then
+	not_ok "sid arm64-16k: qemu-system-aarch64 not installed"
+elif boot_kmod sid-arm64-16k sid sid-arm64-16k tests/vm/guest-16k.sh \
+	--flavour 16k; then
+	F=$T/sid-arm64-16k/files
+	check_inject_one $F "sid arm64-16k"
+	ps=$(sed -n 's/^READY lt-folios .*pagesize=\([0-9]*\).*/\1/p' $F/batch.out)
+	p=$(sed -n 's/^FOLIOS rounds=[0-9]* pages=//p' $F/batch.out)
+	sum=$($J $F/batch.jsonl hsum:batch_pages:lt-folios)
+	n=$($J $F/batch.jsonl hist:batch_pages:lt-folios)
+	big=$($J $F/batch.jsonl hge:batch_pages:1025)
+	echo "sid arm64-16k: page size $ps, $p pages written;" \
+		"batch_pages sum $sum in $n batches, $big of 1025+," \
+		"hmax $($J $F/batch.jsonl hmax:batch_pages)"
+	check "sid arm64-16k: 16 KiB pages" [ "$ps" = 16384 ]
+	check "sid arm64-16k: every THP size off" eval \
+		'[ -s $F/thp ] && ! grep -v "\[never\]" $F/thp'
+	check "sid arm64-16k: lt-folios and lazytrace exit 0 ($p pages)" eval \
+		'[ "$(exit_of $F lt-folios)" = 0 ] && [ "$(exit_of $F batch)" = 0 ] &&
+		 [ "${p:-0}" -eq 8192 ]'
+	check "sid arm64-16k: batch_pages sum = pages written ($sum = $p)" \
+		eval '[ -n "$p" ] && [ "${sum:-0}" -eq "$p" ]'
+	check "sid arm64-16k: batches past 512 entries counted whole ($big >= 2)" \
+		[ "${big:-0}" -ge 2 ]
 fi
 
 # ---------------- sid 7.x with preempt=full ----------------

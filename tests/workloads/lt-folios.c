@@ -1,5 +1,5 @@
 /* lt-folios [--wait-stdin] ROUNDS PAGES
- * ROUNDS times: mmap PAGES anonymous 4K pages at a 64 KiB boundary, write
+ * ROUNDS times: mmap PAGES anonymous pages at a 64 KiB boundary, write
  * each page, munmap. No MADV_NOHUGEPAGE: that flag (VM_NOHUGEPAGE) turns
  * off every THP size, mTHP included. With 64K anonymous mTHP enabled
  * (hugepages-64kB/enabled) each write fault maps a 16-page folio, and
@@ -8,7 +8,7 @@
  * The 64 KiB alignment keeps every 16-page slot inside the VMA, so no
  * slot falls back to small pages at its ends. Prints
  * "FOLIOS rounds=R pages=P" with the pages it wrote.
- * --wait-stdin prints "READY lt-folios pid=N" and waits for a line on
+ * --wait-stdin prints "READY lt-folios pid=N pagesize=P" and waits for a line on
  * stdin before the rounds, and after them for EOF before exiting: the
  * trace window then holds the rounds alone, neither the exec (7.x tears
  * the forked shell's mm down after the comm changed) nor the exit. */
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (wait_stdin) {
-		printf("READY lt-folios pid=%d\n", (int)getpid());
+		printf("READY lt-folios pid=%d pagesize=%lu\n", (int)getpid(), PG);
 		fflush(stdout);
 		if (!fgets(buf, sizeof(buf), stdin)) {
 			fprintf(stderr, "lt-folios: stdin closed before go\n");

@@ -9,8 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
-#define PG 4096UL
+/* The kernel's page size, not 4096: Debian's arm64-16k kernel has 16 KiB
+ * pages, and a workload that writes every 4 KiB would count one page four
+ * times. */
+static inline unsigned long wl_page_size(void)
+{
+	static unsigned long pg;
+
+	if (!pg)
+		pg = (unsigned long)sysconf(_SC_PAGESIZE);
+	return pg;
+}
+#define PG wl_page_size()
 
 /* Separate from wl_arg() so that a caller can word its own error (lt-quiet). */
 static inline int wl_parse(const char *s, long min, long max, long *out)
