@@ -75,12 +75,18 @@ void kinfo_parse_preempt(struct lt_kinfo *ki, const char *debugfs,
 	const char *p = cmdline ? strstr(cmdline, "preempt=") : NULL;
 	const char *from = "uname -v";
 
+	/* First: Debian's 7.2 rt-amd64 also has debugfs sched/preempt, and
+	 * it says "full" (measured), which hides the sleeping spinlocks. */
+	if (version && strstr(version, "PREEMPT_RT")) {
+		snprintf(ki->preempt, sizeof(ki->preempt), "rt");
+		snprintf(ki->preempt_from, sizeof(ki->preempt_from), "%s",
+			 from);
+		return;
+	}
 	if (preempt_from_debugfs(ki, debugfs))
 		return;
 	snprintf(ki->preempt, sizeof(ki->preempt), "unknown");
-	if (version && strstr(version, "PREEMPT_RT")) {
-		snprintf(ki->preempt, sizeof(ki->preempt), "rt");
-	} else if (version && strstr(version, "PREEMPT_DYNAMIC") && p) {
+	if (version && strstr(version, "PREEMPT_DYNAMIC") && p) {
 		/* the boot choice; debugfs would show a later change */
 		snprintf(ki->preempt, sizeof(ki->preempt), "%.*s",
 			 (int)strcspn(p + 8, " \n"), p + 8);

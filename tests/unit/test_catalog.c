@@ -13,6 +13,7 @@
 #include "rules.h"
 #include "state_src.h"
 #include "fixtures.h"
+#include "read_whole.h"
 
 struct env {
 	struct lt_ksyms *ks;
@@ -69,11 +70,54 @@ static void auto_prefers_fentry_for_unique_btf_funcs(void **state)
 	assert_int_equal(e->plan.ev[LT_EV_GATHER_FINISH].method, LT_M_FENTRY);
 }
 
+/* The fixture kallsyms without x86's flush_tlb_mm_range, which the plan
+ * prefers: a kernel where only the copies of tlb_flush_mmu_tlbonly see
+ * flushes. Replaces e->ks, which the group's tests share: restore_ks()
+ * puts the whole fixture back. */
+static void drop_x86_flush(struct env *e)
+{
+	size_t len;
+	char *t = read_whole(fixture("kallsyms.catalog"), &len);
+	char *l, *e2;
+
+	assert_non_null(t);
+	l = strstr(t, " T flush_tlb_mm_range\n");
+	assert_non_null(l);
+	while (l > t && l[-1] != '\n')		/* the whole line goes */
+		l--;
+	e2 = strchr(l, '\n') + 1;
+	memmove(l, e2, len - (size_t)(e2 - t) + 1);
+	len -= (size_t)(e2 - l);
+	ksyms_free(e->ks);
+	e->ks = ksyms_from_text(t, len);
+	assert_non_null(e->ks);
+	e->src.ksyms = e->ks;
+}
+
+static void restore_ks(struct env *e)
+{
+	ksyms_free(e->ks);
+	e->ks = ksyms_load(fixture("kallsyms.catalog"));
+	assert_non_null(e->ks);
+	e->src.ksyms = e->ks;
+}
+
+static void x86_prefers_flush_tlb_mm_range(void **state)
+{
+	struct env *e = *state;
+
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	assert_int_equal(e->plan.ev[LT_EV_TLB_FLUSH].method, LT_M_FENTRY);
+	assert_string_equal(e->plan.ev[LT_EV_TLB_FLUSH].cand->symbol,
+			    "flush_tlb_mm_range");
+}
+
 static void static_copies_go_to_kprobes_by_address(void **state)
 {
 	struct env *e = *state;
 	const struct lt_choice *ch;
 
+	drop_x86_flush(e);
 	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
 	ch = &e->plan.ev[LT_EV_TLB_FLUSH];
 	/* two plain copies and a .constprop one; the .part one is notrace */
@@ -84,6 +128,7 @@ static void static_copies_go_to_kprobes_by_address(void **state)
 	assert_true(ch->addrs[2] == 0xffffffff81400000ULL);
 	assert_string_equal(ch->names[2], "tlb_flush_mmu_tlbonly.constprop.0");
 	assert_non_null(strstr(ch->why, "1 of 4 copies notrace"));
+	restore_ks(e);
 }
 
 static void renamed_copy_rejects_fentry(void **state)
@@ -153,12 +198,14 @@ static void slots_name_every_copy(void **state)
 	const struct lt_choice *ch;
 	enum lt_event ev;
 
+	drop_x86_flush(e);
 	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
 	ch = &e->plan.ev[LT_EV_TLB_FLUSH];
 	assert_string_equal(plan_slot_name(&e->plan, ch->first_slot + 2, &ev),
 			    "tlb_flush_mmu_tlbonly.constprop.0");
 	assert_int_equal(ev, LT_EV_TLB_FLUSH);
 	assert_null(plan_slot_name(&e->plan, e->plan.nslots, NULL));
+	restore_ks(e);
 }
 
 static void state_plan_reads_counters_from_btf(void **state)
@@ -267,6 +314,10 @@ static void preempt_model(void **state)
 	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_RT Debian 7.2.13-1", NULL, NULL);
 	assert_string_equal(ki.preempt, "rt");
 	assert_true(kinfo_preemptible(&ki));
+	/* Debian's rt-amd64 7.2 has debugfs too, and it says full */
+	kinfo_parse_preempt(&ki, "full\n", "#1 SMP PREEMPT_RT Debian 7.2.13-1",
+			    NULL, NULL);
+	assert_string_equal(ki.preempt, "rt");
 	kinfo_parse_preempt(&ki, NULL, "#1 SMP PREEMPT_DYNAMIC Debian",
 			    "console=hvc0 preempt=full quiet\n", NULL);
 	assert_string_equal(ki.preempt, "full");
@@ -337,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(auto_prefers_fentry_for_unique_btf_funcs),
+		cmocka_unit_test(x86_prefers_flush_tlb_mm_range),
 		cmocka_unit_test(static_copies_go_to_kprobes_by_address),
 		cmocka_unit_test(renamed_copy_rejects_fentry),
 		cmocka_unit_test(inline_boundaries_are_explained),

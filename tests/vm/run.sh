@@ -671,13 +671,20 @@ sys.exit(not a or any(r['severity']!='$sev' for r in a))"
 	alloc_bh alloc_in_lazy lt_inject_alloc_bh 0 -
 	alloc_bh_in alloc_in_lazy lt_inject_alloc_bh_in 0 -
 	sleep sleep_in_lazy lt_inject_sleep 2 error
-	flush flush_in_lazy lt_inject_flush 2 info
+	flush flush_in_lazy lt_inject_flush 4 info
 	open_user open_at_user_return - 6 error
 	open_exit open_at_exit - 2 error
 	open_exit sleep_in_lazy - 0 -
 	unbalanced unbalanced_disable - 2 error
 	hold sleep_in_lazy - 0 -
 	EOT
+	# each flush word's munmap flushes the TLB once and frees its page
+	# batch once inside the section: both are flush work
+	check "$L inject flush: 2 TLB flushes and 2 batch frees" python3 -c "
+import json,sys
+f=[json.loads(l) for l in open('$F/w_flush.jsonl')]
+a=[r['event'] for r in f if r.get('type')=='finding' and r['kind']=='flush_in_lazy']
+sys.exit(sorted(a)!=['gather_batch_free']*2+['tlb_flush']*2)"
 	# the kinds these kernels cannot show: the plan says why
 	check "$L inject: nesting and pauses not observable, the plan says so" eval \
 		'grep -q "^  section_enter: nesting depth from events" $F/plan &&
@@ -705,7 +712,7 @@ fi
 if wanted sid-rt && boot_kmod sid-rt sid sid-amd64-rt tests/vm/guest-inject.sh \
 	--flavour rt; then
 	F=$T/sid-rt/files
-	check_inject7 $F "sid rt" "${W7% }rtlock "
+	check_inject7 $F "sid rt" "$(printf '%s\n' $W7 rtlock | sort | tr '\n' ' ')"
 	check "sid rt plan: preemption rt, kprobes first" eval \
 		'grep -q "^preemption: rt" $F/plan && grep -qE "^page_alloc +kprobe" $F/plan'
 	check "sid rt plan: the BH-off test reads the task" \
