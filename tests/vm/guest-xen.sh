@@ -71,7 +71,8 @@ if [ -f /lt/lt_inject.ko ]; then
 	# or no section could open (docs/STATE.md)
 	U=
 	grep -qx unwrap /tmp/words && U=unwrap
-	for w in "hold 300" "alloc 3" "nest 5"; do
+	for w in "hold 300" "alloc 3" "alloc_nowait 4" "alloc_bh 2" \
+		 "alloc_bh_in 2" "sleep 2" "nest 5"; do
 		set -- $w
 		grep -qx "$1" /tmp/words || continue
 		/lt/lt-inject $U $w
