@@ -529,6 +529,16 @@ sys.exit(not a or any(r['severity']!='error' or
 		[ "$($J $F/kprobe.jsonl summary.prog_misses)" = 0 ]
 }
 
+# check_queries JSONL LABEL: each stdin line "QUERY COUNT" (tests/lib/
+# jsonl.py) must give COUNT
+check_queries() {
+	local q want got
+	while read -r q want; do
+		got=$($J $1 $q)
+		check "$2: $q = $want ($got)" [ "$got" = "$want" ]
+	done
+}
+
 # check_inject FILES LABEL: the module's words under lazytrace --comm
 # lt-inject (guest-xen.sh). hold keeps a section open 300 ms with
 # preemption on; under preempt=full the scheduler switches it out and in.
@@ -546,10 +556,7 @@ check_inject() {
 	check "$L inject: 3 allocations that can sleep, 3 errors ($a)" [ "$a" = 3 ]
 	# pre-7.0 rules: any allocation in a section is an error, GFP_NOWAIT
 	# too; BH-off code is not lazy for Xen's own getters either
-	while read -r q want; do
-		got=$($J $F/inject.jsonl $q)
-		check "$L inject: $q = $want ($got)" [ "$got" = "$want" ]
-	done <<-'EOT'
+	check_queries $F/inject.jsonl "$L inject" <<-'EOT'
 	groupstack:alloc_in_lazy:lt_inject_alloc_nowait 4
 	groupstack:alloc_in_lazy:lt_inject_alloc_bh 0
 	groupstack:alloc_in_lazy:lt_inject_alloc_bh_in 0
@@ -787,10 +794,7 @@ a={r['event'] for r in f if r.get('type')=='finding' and
 sys.exit(a!={'gather_batch_free'})"
 	# query, count: open_user returns to user twice a round (6), and
 	# each open_exit child once before it exits (2)
-	while read -r q want; do
-		got=$($J $F/one.jsonl $q)
-		check "$L inject: $q = $want ($got)" [ "$got" = "$want" ]
-	done <<-'EOT'
+	check_queries $F/one.jsonl "$L inject" <<-'EOT'
 	groupstack:alloc_in_lazy:lt_inject_alloc 3
 	groupstack:alloc_in_lazy:lt_inject_alloc_nowait 4
 	groupstack:alloc_in_lazy:lt_inject_alloc_bh 0
