@@ -12,10 +12,20 @@ os.makedirs(out, exist_ok=True)
 cur = None
 buf = []
 exits = []
+held = ""
 for line in open(log, errors="replace"):
-    line = line.rstrip("\r\n")
-    # Xen prints its own lines on the same serial console (dom0 boots)
-    if line.startswith("(XEN) "):
+    line = held + line.rstrip("\r\n")
+    held = ""
+    # Xen prints its own lines on the same serial console (dom0 boots),
+    # sometimes in the middle of a dom0 line: "...,"comm"(XEN) uart
+    # interrupt taking more than 4ms, switched to polling" then the rest
+    # of the dom0 line on the next one (seen under load). Cut it out and
+    # join the halves.
+    x = line.find("(XEN) ")
+    if x == 0:
+        continue
+    if x > 0:
+        held = line[:x]
         continue
     if cur is None and line.startswith("=== FILE ") and line.endswith(" ==="):
         cur, buf = line[9:-4], []
