@@ -603,9 +603,13 @@ if wanted xen-trixie-preempt &&
 	check_inject $F "xen 6.12 preempt=full"
 	# the module counts its task's involuntary switches in the section
 	pre=$(sed -n 's/.*hold 300ms: preempted \([0-9]*\) times.*/\1/p' $F/inject.log)
-	check "xen 6.12 preempt=full: the held section was switched out and in, each a pair ($pre)" \
-		eval '[ "${pre:-0}" -gt 0 ] &&
-		      [ "$($J $F/inject.jsonl summary.boundaries.switch_pairs)" = "$pre" ]'
+	# and the 2 sleep words' sections are switched out and in once each
+	# (msleep's uninterruptible sleep wakes on its timer only); a tick
+	# may also preempt one of those two short sections before it sleeps
+	sp=$($J $F/inject.jsonl summary.boundaries.switch_pairs)
+	check "xen 6.12 preempt=full: each preemption of the held section and each sleep a pair ($sp in $pre + 2 .. $pre + 4)" \
+		eval '[ "${pre:-0}" -gt 0 ] && [ "$sp" -ge $((pre + 2)) ] &&
+		      [ "$sp" -le $((pre + 4)) ]' 
 fi
 if wanted xen-bookworm && boot_xen xen-bookworm bookworm bookworm-amd64-generic; then
 	check_xen $T/xen-bookworm/files "xen 6.1" 6.1 paravirt_enter_lazy_mmu \
