@@ -113,25 +113,18 @@ $(OUT)/workloads/%: tests/workloads/%.c tests/workloads/wl.h
 	@mkdir -p $(@D)
 	$(CC) -O2 -static -Wall -o $@ $<
 
-$(OUT)/nbcount.bpf.o: tests/vm/nbcount.bpf.c $(VMLINUX_DIR)/vmlinux.h
+# The ground-truth counters: nbcount (tlb_next_batch inside sections)
+# and, for the Xen PV dom0 tests, xencount (kprobes, the per-cpu mode).
+COUNTERS := $(OUT)/nbcount $(OUT)/xencount
+
+$(COUNTERS:%=%.bpf.o): $(OUT)/%.bpf.o: tests/vm/%.bpf.c $(VMLINUX_DIR)/vmlinux.h
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -fms-extensions -Wno-microsoft-anon-tag \
 		-I$(VMLINUX_DIR) -c $< -o $@
 
-$(OUT)/nbcount.skel.h: $(OUT)/nbcount.bpf.o
+$(COUNTERS:%=%.skel.h): %.skel.h: %.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
-$(OUT)/nbcount: tests/vm/nbcount.c $(OUT)/nbcount.skel.h
-	$(CC) -O2 -static -I$(OUT) -o $@ $< -lbpf -lelf -lz -lzstd
-
-# The Xen PV dom0 tests' ground truth (kprobes, the kernel's per-cpu mode).
-$(OUT)/xencount.bpf.o: tests/vm/xencount.bpf.c $(VMLINUX_DIR)/vmlinux.h
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -fms-extensions -Wno-microsoft-anon-tag \
-		-I$(VMLINUX_DIR) -c $< -o $@
-
-$(OUT)/xencount.skel.h: $(OUT)/xencount.bpf.o
-	$(BPFTOOL) gen skeleton $< > $@
-
-$(OUT)/xencount: tests/vm/xencount.c $(OUT)/xencount.skel.h
+$(COUNTERS): $(OUT)/%: tests/vm/%.c tests/vm/counter.h $(OUT)/%.skel.h
 	$(CC) -O2 -static -Wall -I$(OUT) -o $@ $< -lbpf -lelf -lz -lzstd
 
 # ---- the user-space model traced through uprobes (docs/MODEL.md) ----

@@ -75,7 +75,7 @@ struct lt_features {
 	bool preemptible;	/* full or RT: fentry programs can be
 				 * preempted, kprobe programs cannot */
 	bool alloc_at_insert;	/* map elements may be allocated at run time */
-	bool alloc_rt;		/* ... but not on PREEMPT_RT: preallocated */
+	const char *prealloc_why;	/* when not: why (the plan says) */
 	char fentry_why[96], kprobe_why[96], raw_tp_why[96];
 };
 

@@ -162,4 +162,6 @@ void features_probe(const struct btf *btf, const char *fentry_target,
 	 * bpf_mem_alloc (6.1, 96da3f7d489d); before it the kernel WARNs. */
 	f->alloc_at_insert = btf && btf__find_by_name_kind(btf, "bpf_mem_alloc",
 							   BTF_KIND_STRUCT) >= 0;
+	f->prealloc_why = "kernel predates 6.1's\n"
+		"  bpf_mem_alloc: run-time allocation would WARN";
 }

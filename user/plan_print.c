@@ -119,12 +119,11 @@ void plan_print(struct lt_session *s, FILE *out)
 		fprintf(out, "  kprobes first: a preempted fentry program "
 			"makes the kernel skip\n  its other runs on that "
 			"CPU, a kprobe program runs unpreempted\n");
-	fprintf(out, "per-CPU maps: %s\n", s->feat.alloc_at_insert ?
-		"entries allocated as they appear" : s->feat.alloc_rt ?
-		"preallocated, ~1.8 MB a CPU (PREEMPT_RT refills\n"
-		"  bpf_mem_alloc late: inserts in a burst would fail)" :
-		"preallocated, ~1.8 MB a CPU (kernel predates 6.1's\n"
-		"  bpf_mem_alloc: run-time allocation would WARN)");
+	if (s->feat.alloc_at_insert)
+		fprintf(out, "per-CPU maps: entries allocated as they appear\n");
+	else
+		fprintf(out, "per-CPU maps: preallocated, ~1.8 MB a CPU (%s)\n",
+			s->feat.prealloc_why);
 	events(s, out);
 	state(s, out);
 	lost(s, out);

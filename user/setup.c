@@ -398,9 +398,11 @@ int setup_discover(struct lt_session *s)
 	/* PREEMPT_RT runs bpf_mem_alloc's refill irq_work in a thread, late:
 	 * the burst of findings of one exit emptied the per-CPU cache and
 	 * 16 inserts were refused (Debian rt-amd64 7.2, measured). */
-	s->feat.alloc_rt = !strcmp(s->ki.preempt, "rt");
-	if (s->feat.alloc_rt)
+	if (s->feat.alloc_at_insert && !strcmp(s->ki.preempt, "rt")) {
 		s->feat.alloc_at_insert = false;
+		s->feat.prealloc_why = "PREEMPT_RT refills\n"
+			"  bpf_mem_alloc late: inserts in a burst would fail";
+	}
 	rc = check_mode(s);
 	if (rc)
 		return rc;

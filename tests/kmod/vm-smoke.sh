@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # vm-smoke.sh TARGET [--xen] [--append "KERNEL ARGS"] [--log FILE] [--timeout SEC]
 #   TARGET: as scripts/build-kmod.sh (sid-amd64-cloud, sid-arm64-cloud,
-#           sid-amd64-generic, trixie-amd64-generic, bookworm-amd64-generic)
+#           sid-amd64-generic, sid-amd64-rt, sid-arm64-16k,
+#           trixie-amd64-generic, bookworm-amd64-generic)
 # Builds lt_inject.ko for TARGET (scripts/build-kmod.sh) and the static driver
 # lt-inject, boots the kernel under QEMU TCG with a busybox initramfs and runs
 # tests/kmod/smoke-test.sh: insmod, every listed word through the driver, bad
 # input, rmmod, then dmesg must hold no WARNING/BUG/Call Trace/Oops.
-# Cloud kernels boot through scripts/vm-run.sh; generic ones (not handled by
+# Cloud, rt and 16k kernels boot through scripts/vm-run.sh; generic ones (not handled by
 # vm-run.sh) are booted bare here, as plain kernels (not Xen dom0: on bare
 # metal x86 the pv lazy MMU hooks are no-ops, a smoke test only). With --xen a
 # generic target boots as Xen PV dom0 through scripts/vm-run.sh --xen, where
@@ -57,9 +58,9 @@ if [ "$xen" = 1 ]; then
     exec "$top/scripts/vm-run.sh" --suite "$suite" --xen --payload "$pay" --log "$logf" \
         --timeout "$timeout" ${append:+--append "$append"}
 fi
-if [ "$flavour" = cloud ]; then
-    exec "$top/scripts/vm-run.sh" --suite "$suite" --arch "$arch" --payload "$pay" --log "$logf" \
-        --timeout "$timeout" ${append:+--append "$append"}
+if [ "$flavour" != generic ]; then	# cloud, rt, 16k
+    exec "$top/scripts/vm-run.sh" --suite "$suite" --arch "$arch" --flavour "$flavour" \
+        --payload "$pay" --log "$logf" --timeout "$timeout" ${append:+--append "$append"}
 fi
 
 # Generic flavour: boot bare.

@@ -21,19 +21,10 @@ for f in $M/enabled $M/hugepages-*/enabled; do
 done
 grep -H . $M/enabled $M/hugepages-*/enabled >/tmp/thp.now 2>&1
 emit_file thp /tmp/thp.now
-mkfifo /tmp/b.in /tmp/b.pipe
-/lt/lt-folios --wait-stdin 2 4096 </tmp/b.in >/tmp/b.pipe &
-W=$!
-exec 3>/tmp/b.in 4</tmp/b.pipe
-read -r line <&4
-echo "$line" >/tmp/batch.out
+folios_ready 2 4096 /tmp/batch.out || exit 1
 start_lt batch --comm lt-folios || exit 1
-echo go >&3
-read -r line <&4
-echo "$line" >>/tmp/batch.out
+folios_go
 stop_lt batch
-exec 3>&- 4<&-
-wait $W
-echo "EXIT lt-folios $?"
+folios_done
 emit_file batch.out /tmp/batch.out
 exit 0

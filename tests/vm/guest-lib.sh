@@ -95,3 +95,47 @@ inject_one() {
 	done
 	stop_lt one
 }
+
+# folios_ready ROUNDS PAGES OUT: lt-folios --wait-stdin in the background,
+# its READY line (with its pid and page size) to OUT. Blocking reads on
+# FIFOs, not wait_line: its grep, forked every 50 ms, would fault pages
+# of its own into the window. Builtins only until folios_done.
+folios_ready() {
+	mkfifo /tmp/folios.in /tmp/folios.pipe
+	/lt/lt-folios --wait-stdin "$1" "$2" </tmp/folios.in >/tmp/folios.pipe &
+	FOLIOS_PID=$!
+	FOLIOS_OUT=$3
+	exec 3>/tmp/folios.in 4</tmp/folios.pipe
+	read -r line <&4
+	echo "$line" >$FOLIOS_OUT
+	case $line in READY*) ;; *) echo "lt-folios not ready"; return 1 ;; esac
+}
+
+# folios_go: run the rounds, their FOLIOS line appended to OUT
+folios_go() {
+	echo go >&3
+	read -r line <&4
+	echo "$line" >>$FOLIOS_OUT
+}
+
+# folios_done: lt-folios exits (EOF on its stdin), its exit code to the host
+folios_done() {
+	exec 3>&- 4<&-
+	wait $FOLIOS_PID
+	echo "EXIT lt-folios $?"
+	rm -f /tmp/folios.in /tmp/folios.pipe
+}
+
+# text_run LT_ARGS WORKLOAD...: a human-readable lazytrace run (LT_ARGS
+# split on spaces) around WORKLOAD, its report to the host as text.out
+text_run() {
+	$LT $1 -o /tmp/text.out 2>/tmp/text.err &
+	T=$!
+	shift
+	wait_line /tmp/text.err "tracing with" 120 $T || return 1
+	"$@"
+	kill -INT $T
+	wait $T
+	echo "EXIT text $?"
+	emit_file text.out /tmp/text.out
+}

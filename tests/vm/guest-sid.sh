@@ -97,15 +97,8 @@ if [ ! -w $M/hugepages-64kB/enabled ]; then
 	echo "MTHP-MISSING $M/hugepages-64kB/enabled: $(ls $M 2>&1 | tr '\n' ' ')" \
 		>>/tmp/folios.thp
 else
-	# Blocking reads on FIFOs, not wait_line: its grep, forked every
-	# 50 ms, would fault folios of its own into anon_fault_alloc.
-	mkfifo /tmp/folios.in /tmp/folios.pipe
-	/lt/lt-folios --wait-stdin 8 1024 </tmp/folios.in >/tmp/folios.pipe &
-	W=$!
-	exec 3>/tmp/folios.in 4</tmp/folios.pipe
-	read -r line <&4
-	echo "$line" >/tmp/folios.out
-	case $line in READY*) ;; *) echo "lt-folios not ready"; exit 1 ;; esac
+	# folios_ready: no forked helper faults folios of its own meanwhile
+	folios_ready 8 1024 /tmp/folios.out || exit 1
 	# Attached and its start-up memory faulted in before 64K is on.
 	start_lt folios --mode fentry --comm lt-folios || exit 1
 	pmd=$(sed 's/.*\[\(.*\)\].*/\1/' $M/hugepages-2048kB/enabled)
@@ -116,29 +109,18 @@ else
 	echo "ENABLED $(cat $M/hugepages-64kB/enabled)" \
 		"PMD $(cat $M/hugepages-2048kB/enabled)" >>/tmp/folios.thp
 	thp_stats before
-	echo go >&3
-	read -r line <&4
-	echo "$line" >>/tmp/folios.out
+	folios_go
 	thp_stats after
 	echo never >$M/hugepages-64kB/enabled
 	echo "$pmd" >$M/hugepages-2048kB/enabled
 	stop_lt folios
-	exec 3>&- 4<&-
-	wait $W
-	echo "EXIT lt-folios $?"
+	folios_done
 	emit_file folios.out /tmp/folios.out
 fi
 emit_file folios.thp /tmp/folios.thp
 
 # Human-readable run, for the record and the README.
-$LT --comm lt-exitstorm --stacks 6 -o /tmp/text.out 2>/tmp/text.err &
-T=$!
-wait_line /tmp/text.err "tracing with" 120 $T || exit 1
-/lt/lt-exitstorm 4 3000
-kill -INT $T
-wait $T
-echo "EXIT text $?"
-emit_file text.out /tmp/text.out
+text_run "--comm lt-exitstorm --stacks 6" /lt/lt-exitstorm 4 3000 || exit 1
 # SIGKILL mid-trace: the kernel must drop every program and link with the
 # last fd. bpftool is Debian's, with its libraries (tests/vm/run.sh).
 # kill_run NAME: lazytrace ($PID_NAME) is attached; record bpftool's view

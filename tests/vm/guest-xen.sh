@@ -84,12 +84,5 @@ if [ -f /lt/lt_inject.ko ]; then
 fi
 
 # Every comm, text: the report a reader sees (README, docs/VM.md).
-$LT --stacks 8 -o /tmp/text.out 2>/tmp/text.err &
-T=$!
-wait_line /tmp/text.err "tracing with" 120 $T || exit 1
-/lt/lt-exitstorm 2 3000
-kill -INT $T
-wait $T
-echo "EXIT text $?"
-emit_file text.out /tmp/text.out
+text_run "--stacks 8" /lt/lt-exitstorm 2 3000 || exit 1
 exit 0

@@ -10,13 +10,8 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "prog_misses.h"
+#include "counter.h"
 #include "nbcount.skel.h"
-
-static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
-{
-	return lvl == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
-}
 
 
 int main(int argc, char **argv)
@@ -32,13 +27,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: nbcount [--kprobe] COMM\n");
 		return 2;
 	}
-	libbpf_set_print(print_warn);
-
-	/* Block first so a signal sent right after "ready" is never lost. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	counter_start(&set);
 
 	skel = nbcount_bpf__open();
 	if (!skel) {

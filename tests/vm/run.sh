@@ -59,14 +59,21 @@ boot() {
 	# bpftrace's ~200 MB of libraries unpack into the initramfs
 	[ "${4:-}" = bpftrace ] && mem=3072
 	payload "$d/payload" "$2" "$b" "$arch" "${4:-}"
-	if ! scripts/vm-run.sh --suite "$1" --arch "$arch" --payload "$d/payload" \
-		--log "$d/log" --timeout 1200 --mem $mem; then
-		not_ok "$1 $arch: VM run failed (see $d/log)"
+	vm_run "$1 $arch" "$d" --suite "$1" --arch "$arch" --timeout 1200 --mem $mem
+}
+
+# vm_run LABEL DIR VM_RUN_ARGS...: boot DIR/payload (scripts/vm-run.sh),
+# its files to DIR/files, and the kernel must have stayed quiet
+vm_run() {
+	local l=$1 d=$2
+	shift 2
+	if ! scripts/vm-run.sh --payload "$d/payload" --log "$d/log" "$@"; then
+		not_ok "$l: VM run failed (see $d/log)"
 		tail -30 "$d/log"
 		return 1
 	fi
 	tests/vm/extract.py "$d/log" "$d/files"
-	kernel_quiet "$1 $arch" "$d/files/dmesg"
+	kernel_quiet "$l" "$d/files/dmesg"
 }
 
 # kernel_quiet LABEL DMESG: the kernel warned of nothing while lazytrace
@@ -441,14 +448,7 @@ boot_kmod() {
 		return 1
 	fi
 	cp "$ko" "$d/payload/lt_inject.ko"
-	if ! scripts/vm-run.sh --suite "$suite" --arch $arch --payload "$d/payload" \
-		--log "$d/log" --timeout 1500 "$@"; then
-		not_ok "$n: VM run failed (see $d/log)"
-		tail -30 "$d/log"
-		return 1
-	fi
-	tests/vm/extract.py "$d/log" "$d/files"
-	kernel_quiet "$n" "$d/files/dmesg"
+	vm_run "$n" "$d" --suite "$suite" --arch $arch --timeout 1500 "$@"
 }
 
 # boot_xen NAME SUITE KMOD_TARGET [DOM0 ARGS]: the suite's generic kernel

@@ -13,13 +13,8 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "prog_misses.h"
+#include "counter.h"
 #include "xencount.skel.h"
-
-static int print_warn(enum libbpf_print_level lvl, const char *fmt, va_list ap)
-{
-	return lvl == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
-}
 
 /* Address of NAME, and where the next symbol starts (its end). */
 static int sym_range(const char *name, unsigned long long *lo,
@@ -63,11 +58,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: xencount COMM ALLOC ENTER LEAVE MODEVAR [HOOK...]\n");
 		return 2;
 	}
-	libbpf_set_print(print_warn);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	counter_start(&set);
 
 	skel = xencount_bpf__open();
 	if (!skel)
