@@ -659,6 +659,14 @@ print(len(a), len({r['tid'] for r in a}),
 	check "xen 7.2 inject: 5 nested flushes seen at xen_flush_lazy_mmu ($n)" [ "$n" = 5 ]
 	check "xen 7.2 inject: 3 allocations that can sleep, errors" \
 		[ "$($J $F/inject.jsonl groupstack:alloc_in_lazy:lt_inject_alloc)" = 3 ]
+	check "xen 7.2 inject: 2 sleeps in sections, errors" \
+		[ "$($J $F/inject.jsonl groupstack:sleep_in_lazy:lt_inject_sleep)" = 2 ]
+	check "xen 7.2 inject: 4 GFP_NOWAIT allocations, info" python3 -c "
+import json,sys
+f=[json.loads(l) for l in open('$F/inject.jsonl')]
+a=[r['severity'] for r in f if r.get('type')=='finding' and
+   any(x.split('+')[0]=='lt_inject_alloc_nowait' for x in r['stack'])]
+sys.exit(a!=['info']*4)"
 	# one writer process per word, each forked with its pause count wrapped
 	nw=$(grep -c '^inject-' $F/exits)
 	check "xen 7.2 inject: each of the $nw writers reported wrapped once" \
