@@ -1,13 +1,16 @@
 # lazytrace: one Makefile for the tracer, its tests and the VM harness.
-#   make            build/lazytrace (static x86_64, BPF object embedded)
+#   make            build/lazytrace: one static x86_64 binary, BPF object
+#                   embedded, metrics server included
 #   make ARCH=arm64 build/arm64/{lazytrace,nbcount,workloads/*}, static aarch64
 #                   (cross: aarch64-linux-gnu-gcc, vmlinux/arm64, libs :arm64)
+#   make deb        build/deb/lazytrace_<version>_<arch>.deb (debian/)
+#   make image      build/image/lazytrace-oci.tar: an OCI image from scratch
 #   make deps       install the Debian build and test dependencies
 #   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
 #   make demo-xen   the same on Debian's 6.12 as Xen PV dom0 (pre-7.0 errors)
 #   make test       deps + unit, host live, report, metrics, install, VM,
 #                   sanitizer and fuzz smoke tests, benchmark smoke run
-#   make install    build/dyn/lazytrace, man page, bash completion
+#   make install    build/lazytrace, man page, bash completion
 #                   (DESTDIR=, prefix=/usr/local)
 #   make bench      overhead and throughput benchmarks (docs/PERFORMANCE.md)
 #   make fuzz       libFuzzer targets fuzz/fuzz_*.c -> build/fuzz/ (docs/FUZZING.md)
@@ -31,7 +34,9 @@ endif
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-USER_CFLAGS := $(CFLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf
+# The version has one home, the package's: the top line of debian/changelog.
+LT_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+USER_CFLAGS := $(CFLAGS) $(CPPFLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf -DLT_VERSION='"$(LT_VERSION)"'
 LIBS := -lbpf -lelf -lz -lzstd -ljson-c -lcap
 LDFLAGS_STATIC := -static
 
@@ -39,12 +44,14 @@ BPF_SRC := bpf/lazytrace.bpf.c
 BPF_HDRS := $(wildcard bpf/*.h)
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
-# libmicrohttpd has no complete static chain in Debian (gnutls needs
-# p11-kit and libunistring, shipped without .a): the static loader (VM
-# initramfs) links http_none.o, the dynamic build/dyn/lazytrace the server.
-HTTP_OBJS := $(OUT)/user/http_server.o $(OUT)/user/http_none.o
-# The protobuf exposition serves only the server: the dynamic build and
-# its unit test link it (and libprotobuf-c), the static ones do not.
+# The metrics server links libmicrohttpd built without HTTPS from
+# Debian's source package (scripts/build-mhd.sh says why): Debian's own
+# static archive needs gnutls, whose chain has no static archives.
+MHD_DIR ?= $(OUT)/mhd
+MHD_LIB := $(MHD_DIR)/lib/libmicrohttpd.a
+MHD_HOST := $(if $(filter arm64,$(ARCH)),aarch64-linux-gnu)
+HTTP_OBJS := $(OUT)/user/http_server.o
+# The protobuf exposition: the server and its unit test link it.
 PB_GEN := $(OUT)/pb/prom_metrics.pb-c
 PB_OBJS := $(OUT)/user/metrics_pb.o $(PB_GEN).o
 LIB_OBJS := $(filter-out $(OUT)/user/main.o $(HTTP_OBJS) $(PB_OBJS),$(USER_OBJS))
@@ -52,15 +59,15 @@ LIB_OBJS := $(filter-out $(OUT)/user/main.o $(HTTP_OBJS) $(PB_OBJS),$(USER_OBJS)
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all arm64 deps demo demo-xen test unit-test host-test vm-test clean workloads vmlinux
-.PHONY: install metrics-test install-test report-test
+.PHONY: all bin arm64 deps demo demo-xen test unit-test host-test vm-test clean workloads vmlinux
+.PHONY: install metrics-test install-test report-test deb image package-test
 .PHONY: bench bench-smoke bench-loader
 .PHONY: fuzz fuzz-smoke fuzz-long asan asan-test
 
 all: $(OUT)/lazytrace
-ifneq ($(ARCH),arm64)
-all: $(OUT)/dyn/lazytrace
-endif
+
+# The binary alone (debian/rules): no workloads on arm64.
+bin: $(OUT)/lazytrace
 ifeq ($(ARCH),arm64)
 # The arm64 build exists for the arm64 VM test: it ships everything the
 # guest runs.
@@ -89,13 +96,15 @@ $(PB_GEN).o: $(PB_GEN).c $(PB_GEN).h
 
 $(OUT)/user/metrics_pb.o $(OUT)/user/http_server.o: $(PB_GEN).h
 $(OUT)/user/metrics_pb.o: USER_CFLAGS += -I$(OUT)/pb
+$(OUT)/user/http_server.o: $(MHD_LIB)
+$(OUT)/user/http_server.o: USER_CFLAGS += -I$(MHD_DIR)/include
+$(OUT)/user/cli.o $(OUT)/user/metrics.o: debian/changelog
 
-$(OUT)/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_none.o
-	$(CC) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS)
+$(MHD_LIB): scripts/build-mhd.sh
+	scripts/build-mhd.sh $(MHD_DIR) $(MHD_HOST)
 
-$(OUT)/dyn/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(OUT)/user/http_server.o $(PB_OBJS)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lmicrohttpd -lprotobuf-c -lm
+$(OUT)/lazytrace: $(LIB_OBJS) $(OUT)/user/main.o $(HTTP_OBJS) $(PB_OBJS) $(MHD_LIB)
+	$(CC) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS) -lprotobuf-c -lm
 
 # ---- workloads and the independent ground-truth counter (VM tests) ----
 
@@ -177,8 +186,18 @@ report-test: all models
 metrics-test: all workloads models
 	tests/metrics/run.sh
 
-install-test: $(OUT)/dyn/lazytrace
+install-test: $(OUT)/lazytrace
 	tests/install/run.sh
+
+# The Debian package and the container image, both from build/lazytrace.
+deb: $(OUT)/lazytrace
+	scripts/build-deb.sh
+
+image: $(OUT)/lazytrace
+	scripts/build-image.sh
+
+package-test: deb image
+	tests/package/run.sh
 
 # The x86 tree, then the arm64 cross build for the arm64 VM test.
 arm64:
@@ -191,7 +210,7 @@ vm-test: all workloads arm64
 # Sanitized builds link dynamically: the ASan runtime needs it.
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
-FUZZ_CFLAGS := $(SAN_FLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf
+FUZZ_CFLAGS := $(SAN_FLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf -DLT_VERSION='"$(LT_VERSION)"'
 FUZZ_OBJS := $(patsubst $(OUT)/user/%,$(OUT)/fuzzobj/%,$(LIB_OBJS))
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(OUT)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 ASAN_OUT := build/asan
@@ -221,13 +240,14 @@ fuzz-long: fuzz
 # The same tree in $(ASAN_OUT), compiled and linked with the sanitizers.
 asan:
 	$(MAKE) OUT=$(ASAN_OUT) CC=$(CLANG) CFLAGS='$(SAN_FLAGS)' \
-		LDFLAGS_STATIC='$(SAN_FLAGS)' $(ASAN_OUT)/lazytrace $(ASAN_OUT)/dyn/lazytrace \
+		LDFLAGS_STATIC='$(SAN_FLAGS)' MHD_DIR=$(OUT)/mhd $(ASAN_OUT)/lazytrace \
 		$(patsubst $(OUT)/%,$(ASAN_OUT)/%,$(UNIT_TESTS)) $(ASAN_OUT)/fixture_btf.o
 
 asan-test: asan workloads models
 	tests/sanitize/run.sh $(ASAN_OUT)
 
 test: deps unit-test host-test model-test report-test metrics-test install-test \
+	package-test \
 	vm-test asan-test fuzz-smoke bench-smoke
 
 # Not a test: the figures of docs/PERFORMANCE.md. The smoke run checks only
@@ -260,9 +280,8 @@ demo-xen: deps all workloads
 vmlinux:
 	scripts/gen-vmlinux.sh $(BPF_ARCH)
 
-# The dynamic build: the one with --metrics (see HTTP_OBJS).
 prefix ?= /usr/local
-install: $(OUT)/dyn/lazytrace
+install: $(OUT)/lazytrace
 	install -D -m 0755 $< $(DESTDIR)$(prefix)/sbin/lazytrace
 	install -D -m 0644 docs/lazytrace.8 $(DESTDIR)$(prefix)/share/man/man8/lazytrace.8
 	install -D -m 0644 completion/lazytrace.bash \

@@ -10,14 +10,19 @@ PKGS=(clang-19 bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
 PKGS+=(python3)
 # The report test renders HTML in headless Chromium (tests/report/run.sh).
 PKGS+=(chromium)
-# --metrics (dynamic build only), the privilege drop, and their tests: a
-# real Prometheus scrapes lazytrace (tests/metrics), promtool checks the
-# alert rules, man renders the installed page, YAML checks deploy/.
-PKGS+=(libmicrohttpd-dev libcap-dev prometheus curl man-db python3-yaml)
+# --metrics, the privilege drop, and their tests: a real Prometheus
+# scrapes lazytrace (tests/metrics), promtool checks the alert rules, man
+# renders the installed page, YAML checks deploy/. libmicrohttpd itself
+# is built from Debian's source package (scripts/build-mhd.sh: dpkg-dev).
+PKGS+=(dpkg-dev libcap-dev prometheus curl man-db python3-yaml)
+# make deb, make image and their test (tests/package): debhelper builds
+# the package, lintian checks it, mmdebstrap (below) installs it into a
+# fresh root; buildah builds the image, podman with runc runs it.
+PKGS+=(debhelper lintian buildah podman runc)
 # the systemd unit, checked without systemd as PID 1: systemd-analyze
 # expands its filter sets, strace lists the daemon's system calls.
 PKGS+=(systemd strace)
-# The protobuf exposition with native histograms (dynamic build only):
+# The protobuf exposition with native histograms:
 # protoc-c generates the io.prometheus.client messages, libprotobuf-c
 # packs them (user/prom_metrics.proto, user/metrics_pb.c).
 PKGS+=(libprotobuf-c-dev protobuf-c-compiler)
@@ -37,6 +42,7 @@ PKGS+=(mmdebstrap psmisc)
 # ones at the same version.
 PKGS+=(gcc-aarch64-linux-gnu libbpf-dev:arm64 libelf-dev:arm64
        zlib1g-dev:arm64 libzstd-dev:arm64 libjson-c-dev:arm64 libcap-dev:arm64
+       libprotobuf-c-dev:arm64
        qemu-system-arm)
 
 # Once arm64 is a dpkg architecture, "libbpf-dev" alone is ambiguous for

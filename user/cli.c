@@ -12,7 +12,7 @@
 #include "comm_top.h"
 #include "rules.h"
 
-const char *argp_program_version = "lazytrace 0.1";
+const char *argp_program_version = "lazytrace " LT_VERSION;
 const char *argp_program_bug_address = "<lazytrace issues>";
 
 static const char doc[] =
@@ -72,8 +72,7 @@ static const struct argp_option options[] = {
 	{ "seed-v2", OPT_SEED_V2, NULL, 0,
 	  "arch_leave_lazy_mmu_mode(state) follows the seed's v2 API", 0 },
 	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
-	  "Serve Prometheus metrics (default address 127.0.0.1;"
-	  " not in the static build)", 0 },
+	  "Serve Prometheus metrics (default address 127.0.0.1)", 0 },
 	{ "metrics-top", OPT_METRICS_TOP, "N", 0,
 	  "comm labels on /metrics: the top N (0..64, default 10), "
 	  "the rest \"other\"", 0 },

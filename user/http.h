@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The --metrics server (http_server.c), or its absence (http_none.c). */
+/* The --metrics server (http_server.c). */
 #ifndef LT_HTTP_H
 #define LT_HTTP_H
 

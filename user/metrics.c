@@ -248,5 +248,10 @@ int metrics_walk(const struct lt_metrics *m, struct lt_comm_top *top,
 	l[1] = (struct lt_label){ "crosscheck", m->state_cross };
 	l[2] = (struct lt_label){ "rules", m->rules };
 	e->value(ctx, "lazytrace_state_source_info", l, 3, 1);
+	e->family(ctx, "lazytrace_build_info", LT_MT_GAUGE,
+		  "The running lazytrace: its version and libbpf's");
+	l[0] = (struct lt_label){ "version", LT_VERSION };
+	l[1] = (struct lt_label){ "libbpf", libbpf_version_string() };
+	e->value(ctx, "lazytrace_build_info", l, 2, 1);
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * The Prometheus exposition: a map snapshot, what of it is shown
  * (metrics_walk), and two formats of it: text (metrics_text.c) and
- * protobuf with native histograms (metrics_pb.c, dynamic build only).
+ * protobuf with native histograms (metrics_pb.c).
  */
 #ifndef LT_METRICS_H
 #define LT_METRICS_H

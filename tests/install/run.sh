@@ -19,8 +19,10 @@ C=$D/usr/share/bash-completion/completions/lazytrace
 check "completion installed" [ -f "$C" ]
 check "installed binary has --metrics" \
 	grep -q -- "--metrics" <("$D/usr/sbin/lazytrace" --help)
-check "installed binary is the dynamic build" \
-	grep -q libmicrohttpd <(ldd "$D/usr/sbin/lazytrace")
+check "installed binary is statically linked" \
+	grep -q "statically linked" <(file -L "$D/usr/sbin/lazytrace")
+check "installed binary carries the metrics server (libmicrohttpd)" \
+	grep -q MHD_start_daemon <(nm "$D/usr/sbin/lazytrace")
 
 # man: renders, no groff warnings, every option of --help documented
 man -l "$D/usr/share/man/man8/lazytrace.8" >"$T/man.txt" 2>"$T/man.err"

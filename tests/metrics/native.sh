@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
-LT=${LT_DYN:-build/dyn/lazytrace}
+LT=${LT_BIN:-build/lazytrace}
 W=build/workloads
 M=build/model/lt-model-pre7
 J=tests/lib/jsonl.py

@@ -10,8 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
-LT=${LT_DYN:-build/dyn/lazytrace}	# tests/sanitize/run.sh: the ASan build
-LTS=${LT_BIN:-build/lazytrace}	# the static build (its ASan twin there too)
+LT=${LT_BIN:-build/lazytrace}	# tests/sanitize/run.sh: the ASan build
 W=build/workloads
 M=build/model/lt-model-pre7
 J=tests/lib/jsonl.py
@@ -57,16 +56,6 @@ caps_zero() {	# every thread: no capability left, no_new_privs set
 		grep -q "^NoNewPrivs:[[:space:]]*1$" "$st" || return 1
 	done
 }
-
-# ---- the static build has no server and says so, attaching nothing ----
-$LTS --mode tracepoint --metrics 9 -d 1 >"$T/static.out" \
-	2>"$T/static.err"
-rc=$?
-cat "$T/static.err"
-check "static build: --metrics exits 2" [ $rc -eq 2 ]
-check "static build: one line says what to use" \
-	[ "$(grep -c "build/dyn/lazytrace" "$T/static.err")" -eq 1 ]
-check "static build: nothing traced" [ ! -s "$T/static.out" ]
 
 # ---- a busy port fails before anything is attached ----
 PT=$(free_port)
@@ -246,6 +235,7 @@ pc() { q "$1{job=\"lt-model\"}" | cut -d' ' -f2; }
 } >"$T/p.counters"
 q 'count(lazytrace_probe_info{job="lt-tp",method="raw_tp"})' >"$T/p.info"
 q 'lazytrace_state_source_info{job="lt-model"}' >"$T/p.state"
+q 'lazytrace_build_info{job="lt-model"}' >"$T/p.build"
 q 'count by (kind) (lazytrace_findings_total{job="lt-tp",comm="other"})' |
 	sed 's/^kind=\([^ ]*\) .*/\1/' >"$T/p.tpkinds"
 curl -s "http://127.0.0.1:$PM/metrics" >"$T/scrape.txt"
@@ -321,6 +311,10 @@ check "histograms: Prometheus = summary, 4 non-zero (model)" \
 skip "gather histograms non-zero: no workload feeds them here"
 check "probe plan info: two raw_tp probes" grep -qx -- "- 2" "$T/p.info"
 check "state source info scraped" grep -q "source=event_depth" "$T/p.state"
+# the version has one home: the top line of debian/changelog
+VER=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+check "build info scraped: version $VER" grep -q "version=$VER" "$T/p.build"
+check "--version says $VER too" [ "$($LT --version)" = "lazytrace $VER" ]
 
 # --dedup: roberts-bug's three identical findings print once, and the
 # summary's dedup record keeps the exact count and both times
@@ -357,14 +351,14 @@ fail_on any roberts-fix
 check "--fail-on any, roberts-fix (no finding): exit 0" [ $? -eq 0 ]
 
 # ---- --rate-limit: printing is capped, counting is not ----
-# (the static build, the one the VM tests run: it drops capabilities too)
+# (it drops capabilities too)
 M7=build/model/lt-model-v7
-$LTS --uprobe-target $M7 --rules 7.0 --comm lt-model-v7 --info all \
+$LT --uprobe-target $M7 --rules 7.0 --comm lt-model-v7 --info all \
 	--rate-limit 5/s -j -o "$T/rl.jsonl" 2>"$T/rl.err" &
 RL=$!
 PIDS+=($RL)
 if wait_for "$T/rl.err" "tracing with" 30; then
-	check "static build: capabilities all dropped while tracing" \
+	check "capabilities all dropped while tracing" \
 		caps_zero $RL
 	t0=$(date +%s%N)
 	$M7 concurrency >/dev/null
@@ -514,7 +508,7 @@ fi
 
 # ---- native histograms: protobuf to a native-histogram Prometheus ----
 # (tests/metrics/native.sh: its own instances and Prometheus)
-LT_DYN=$LT tests/metrics/native.sh
+LT_BIN=$LT tests/metrics/native.sh
 check "native histograms (tests/metrics/native.sh)" [ $? -eq 0 ]
 # ---- end native histograms ----
 finish
