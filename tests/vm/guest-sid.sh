@@ -27,7 +27,11 @@ wait_line /tmp/nb.out "nbcount: ready" 120 $NB || exit 1
 # record can be checked; "first" streams one per stack (--info first).
 start_lt fentry --mode fentry --comm lt-exitstorm --info all || exit 1
 start_lt kprobe --mode kprobe --comm lt-exitstorm --info all || exit 1
-start_lt first --mode fentry --comm lt-exitstorm --info first || exit 1
+# This one serves /metrics too (the one binary has the server on both
+# arches); scraped once the storm is over, when its counts are final.
+ip link set lo up
+start_lt first --mode fentry --comm lt-exitstorm --info first \
+	--metrics 127.0.0.1:9464 || exit 1
 # A second fentry instance on the same functions, with a 4 KiB ring and
 # its consumer stopped through the storm: the ring must overflow, and
 # its drop counter must account for every finding it could not stream.
@@ -39,6 +43,9 @@ if [ -n "$BT" ]; then
 fi
 /lt/lt-exitstorm 24 3000
 kill -CONT $PID_drop
+wget -q -O /tmp/metrics.txt http://127.0.0.1:9464/metrics
+echo "EXIT scrape $?"
+emit_file metrics.txt /tmp/metrics.txt
 # the tracer opts out of transparent huge pages (THP is "always" here):
 # none may back its memory, or its RSS jumps by 2 MiB at random
 awk '$1 == "AnonHugePages:" { s += $2 } END { print s + 0 }' \

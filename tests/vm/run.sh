@@ -286,6 +286,15 @@ print(sum(c['count'] for c in s['comms'] if c['comm']=='lt-exitstorm'
 	check "$L: the per-comm count is exact ($cm)" [ "$cm" = "$agg" ]
 	check "$L: the records are the legal ones" \
 		[ "$($J $F/first.jsonl field:alloc_in_lazy:severity)" = info ]
+	# its /metrics, scraped in the guest once the storm was over
+	local ver sc
+	ver=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+	sc=$(awk '/^lazytrace_findings_total\{kind="alloc_in_lazy",.*comm="lt-exitstorm"\}/ \
+		{ s += $NF } END { print s + 0 }' $F/metrics.txt)
+	check "$L: /metrics scraped in the guest" [ "$(exit_of $F scrape)" = 0 ]
+	check "$L: /metrics says version $ver" \
+		grep -q "^lazytrace_build_info{version=\"$ver\"" $F/metrics.txt
+	check "$L: /metrics counts the same $agg ($sc)" [ "$sc" = "$agg" ]
 }
 
 # Ring overflow and a second instance: the "drop" run shared the storm
