@@ -61,7 +61,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test
 
 .PHONY: all bin arm64 deps demo demo-xen test unit-test host-test vm-test clean workloads vmlinux
 .PHONY: install metrics-test install-test report-test deb image package-test
-.PHONY: bench bench-smoke bench-loader
+.PHONY: bench bench-smoke bench-loader field
 .PHONY: fuzz fuzz-smoke fuzz-long asan asan-test
 
 all: $(OUT)/lazytrace
@@ -252,6 +252,15 @@ test: deps unit-test host-test model-test report-test metrics-test install-test 
 
 # Not a test: the figures of docs/PERFORMANCE.md. The smoke run checks only
 # that the benchmark runs and gives well-formed tables.
+# Not a test either: the full stress-ng sweep on every kernel of the matrix
+# (7.2 amd64 and arm64, Xen PV dom0 6.12, 6.1 and 7.2), whose results are
+# docs/FIELD.md. make test runs a bounded subset (tests/vm/run.sh).
+FIELD_VMS := stress-sid stress-sid-arm64 stress-xen-trixie stress-xen-bookworm stress-xen-sid
+field: all workloads arm64
+	LT_VM_OUT=build/field LT_STRESS_LIST=tests/vm/stress-full.txt LT_STRESS_XEN=1 \
+		LT_VM_ONLY="$(FIELD_VMS)" tests/vm/run.sh; rc=$$?; \
+	tests/vm/field_md.py build/field >build/field/tables.md; exit $$rc
+
 bench: all workloads models
 	scripts/bench.sh
 

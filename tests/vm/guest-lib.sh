@@ -139,3 +139,17 @@ text_run() {
 	echo "EXIT text $?"
 	emit_file text.out /tmp/text.out
 }
+
+# use_stress_ng: Debian's stress-ng, with its libraries and their loader
+# in /lt/sng (scripts/fetch-stress-ng.sh). The loader goes where PT_INTERP
+# says, so that stress-ng runs as itself (/proc/self/exe is stress-ng:
+# the exec stressor re-runs it). Sets SNG to the command.
+use_stress_ng() {
+	[ -x /lt/sng/stress-ng ] || return 1
+	mkdir -p /lib64 /lib
+	[ -f /lt/sng/ld-linux-x86-64.so.2 ] &&
+		ln -sf /lt/sng/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
+	[ -f /lt/sng/ld-linux-aarch64.so.1 ] &&
+		ln -sf /lt/sng/ld-linux-aarch64.so.1 /lib/ld-linux-aarch64.so.1
+	SNG="env LD_LIBRARY_PATH=/lt/sng /lt/sng/stress-ng"
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The tables of docs/FIELD.md from a make field run.
+
+usage: field_md.py DIR   (DIR/stress-*/files/*.field.json, written by
+                          stress_report.py --json; markdown on stdout)
+"""
+import glob
+import json
+import os
+import sys
+
+ABBR = {"alloc_in_lazy": "alloc", "flush_in_lazy": "flush",
+        "nested_enter": "nest", "enable_while_paused": "en-paused",
+        "unbalanced_disable": "unbal", "open_at_user_return": "open-ret",
+        "open_at_exit": "open-exit", "sleep_in_lazy": "sleep",
+        "state_mismatch": "mismatch", "outer_lost_lazy": "outer-lost"}
+SEV = {"info": "i", "warning": "W", "error": "E"}
+
+
+def cell(findings):
+    parts = []
+    for key, n in sorted(findings.items(), key=lambda kv: -kv[1]):
+        kind, sev = key.split("/")
+        parts.append("%s %s:%d" % (ABBR.get(kind, kind), SEV[sev], n))
+    return ", ".join(parts) or "-"
+
+
+def hist(h, name):
+    x = h.get(name)
+    return "%d (max %d)" % (x["total"], x["max"]) if x else "-"
+
+
+def main():
+    for path in sorted(glob.glob(os.path.join(sys.argv[1],
+                                              "stress-*/files/*.field.json"))):
+        d = json.load(open(path))
+        run = path.split(os.sep)[-3]
+        inst = os.path.basename(path).split(".")[0]
+        print("### %s, %s rules (%s, instance %s)\n" % (
+            d["kernel"], d["rules"], run, inst))
+        print("streamed %d findings, dropped %s\n" % (d["streamed"],
+                                                      d["dropped"]))
+        print("| stressor | rc | bogo ops | findings (i info, W warning, "
+              "E error) | batches (max pages) | flushes (max pages) |")
+        print("|---|---|---|---|---|---|")
+        for name, s in d["stressors"].items():
+            if name == "(between)" and not s["findings"]:
+                continue
+            print("| %s | %d | %s | %s | %s | %s |" % (
+                name, s["rc"], s["bogo"], cell(s["findings"]),
+                hist(s["hists"], "batch_pages"), hist(s["hists"],
+                                                       "flush_span")))
+        print()
+        bad = [(n, f) for n, s in d["stressors"].items() for f in s["bad"]]
+        seen = set()
+        for n, f in bad:
+            key = (f["kind"], f["severity"], tuple(f["stack"][:6]))
+            if key in seen:
+                continue
+            seen.add(key)
+            print("- %s: %s %s (%s): `%s`" % (n, f["kind"], f["severity"],
+                                             f["comm"],
+                                             " < ".join(f["stack"][:8])))
+        if bad:
+            print()
+        stacks = {}
+        for n, s in d["stressors"].items():
+            for st in s["info_stacks"]:
+                k = (st["kind"], st["stack"])
+                stacks.setdefault(k, [0, []])
+                stacks[k][0] += st["count"]
+                stacks[k][1].append(n)
+        if stacks:
+            print("Info findings by stack (first four frames), top 12:\n")
+            for (kind, st), (c, names) in sorted(
+                    stacks.items(), key=lambda kv: -kv[1][0])[:12]:
+                print("- %s %d: `%s` (%s)" % (kind, c, st,
+                                              ", ".join(names[:6])))
+            print()
+
+
+if __name__ == "__main__":
+    main()

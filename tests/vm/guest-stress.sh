@@ -1,0 +1,45 @@
+#!/bin/sh
+# Guest side of the stress-ng runs (tests/vm/run.sh stress sections, make
+# field): Debian's stress-ng, one stressor at a time, under lazytrace
+# instances that stream every finding with its stack (--info all). Each
+# line of /lt/instances is one instance: NAME LAZYTRACE-ARGS. Each line
+# of /lt/stressors is STRESSOR SECONDS [STRESS-NG ARGS]. The host splits
+# the findings by stressor by time: every stressor's start and end
+# (CLOCK_MONOTONIC, as the findings' ts_ns) go to stressors.out.
+. /lt/guest-lib.sh
+emit_dmesg_at_exit
+echo "KERNEL $(uname -r) $(uname -m)"
+use_stress_ng || { echo "no stress-ng in the payload"; exit 1; }
+$SNG --version >/tmp/sng.version 2>&1
+emit_file stress-ng.version /tmp/sng.version
+emit_plan
+# KSM scans what madvise(MADV_MERGEABLE) offers (the madvise and ksm
+# paths of the stressors); a kernel without it keeps going.
+echo 1 >/sys/kernel/mm/ksm/run 2>/dev/null
+NAMES=
+while read -r name args; do
+	start_lt $name $args --info all --ring-buffer 16384 --stacks 16 ||
+		exit 1
+	# stress-ng makes its own children the OOM killer's first choice;
+	# the tracers must never be one
+	eval "echo -1000 >/proc/\$PID_$name/oom_score_adj"
+	NAMES="$NAMES $name"
+done </lt/instances
+: >/tmp/stressors.out
+mkdir -p /tmp/sng
+while read -r s secs args; do
+	t0=$(/lt/lt-now)
+	timeout $((secs + 60)) $SNG --$s 1 --timeout ${secs}s \
+		--temp-path /tmp/sng --metrics-brief $args \
+		</dev/null >/tmp/sng/$s.out 2>&1
+	rc=$?
+	t1=$(/lt/lt-now)
+	ops=$(sed -n "s/.*metrc: *\[[0-9]*\] *$s  *\([0-9]*\) .*/\1/p" /tmp/sng/$s.out |
+		head -1)
+	echo "STRESSOR $s rc=$rc t0=$t0 t1=$t1 bogo=${ops:-?}" >>/tmp/stressors.out
+	[ $rc -eq 0 ] || tail -3 /tmp/sng/$s.out | sed "s/^/  $s: /" >>/tmp/stressors.out
+done </lt/stressors
+emit_file stressors.out /tmp/stressors.out
+for name in $NAMES; do
+	stop_lt $name
+done

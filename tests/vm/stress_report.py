@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""What lazytrace saw under stress-ng, per stressor (tests/vm/guest-stress.sh).
+
+usage: stress_report.py FILES INSTANCE [--explained TSV] [--json OUT]
+
+FILES is a VM run's files dir: stressors.out (each stressor's start and
+end, CLOCK_MONOTONIC ns) and INSTANCE.jsonl (lazytrace --info all -j).
+Every streamed finding is given to the stressor whose window holds its
+ts_ns ("(between)" otherwise): that is what ran then, whatever the task
+(a kworker's finding during mremap counts for mremap). Histograms are
+per comm, and stress-ng names its stressor processes "stress-ng-NAME"
+(cut to 15 bytes), so they are matched by that name.
+
+Prints one block per stressor: findings by kind and severity, and for
+each warning or error its stack. With --explained, each warning or error
+must match a row of the TSV (kind, severity, a function that its stack
+must hold, reason); the unexplained ones are listed and the exit code is
+1. --json writes the per-stressor table for docs/FIELD.md (field_md.py).
+"""
+import argparse
+import collections
+import json
+import re
+import sys
+
+
+def windows(path):
+    out = []
+    for line in open(path):
+        m = re.match(r"STRESSOR (\S+) rc=(\d+) t0=(\d+) t1=(\d+) bogo=(\S+)",
+                     line)
+        if m:
+            out.append({"name": m.group(1), "rc": int(m.group(2)),
+                        "t0": int(m.group(3)), "t1": int(m.group(4)),
+                        "bogo": m.group(5)})
+    return out
+
+
+def frames(stack):
+    return [f.split("+")[0] for f in stack or []]
+
+
+def load_explained(path):
+    rows = []
+    for line in open(path):
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, sev, fn, reason = line.rstrip("\n").split("\t")[:4]
+        rows.append((kind, sev, fn, reason))
+    return rows
+
+
+def explain(rows, f):
+    fr = frames(f.get("stack"))
+    for kind, sev, fn, reason in rows:
+        if kind == f["kind"] and sev == f["severity"] and fn in fr:
+            return reason
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("files")
+    ap.add_argument("instance")
+    ap.add_argument("--explained")
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    win = windows(a.files + "/stressors.out")
+    recs = [json.loads(l) for l in open("%s/%s.jsonl" % (a.files, a.instance))
+            if l.startswith("{")]
+    summ = [r for r in recs if r.get("type") == "summary"]
+    summ = summ[-1] if summ else {}
+    per = collections.OrderedDict((w["name"], {
+        "rc": w["rc"], "bogo": w["bogo"], "secs": (w["t1"] - w["t0"]) / 1e9,
+        "findings": collections.Counter(), "bad": [],
+        "info_stacks": collections.Counter(), "hists": {}})
+        for w in win)
+    per["(between)"] = {"rc": 0, "bogo": "-", "secs": 0,
+                        "findings": collections.Counter(), "bad": [],
+                        "info_stacks": collections.Counter(), "hists": {}}
+    for r in recs:
+        if r.get("type") != "finding":
+            continue
+        name = "(between)"
+        for w in win:
+            if w["t0"] <= r["ts_ns"] <= w["t1"]:
+                name = w["name"]
+                break
+        p = per[name]
+        p["findings"][(r["kind"], r["severity"])] += 1
+        fr = frames(r.get("stack"))
+        if r["severity"] == "info":
+            p["info_stacks"][(r["kind"], " < ".join(fr[:4]))] += 1
+        else:
+            p["bad"].append(r)
+    for r in recs:
+        if r.get("type") != "histogram" or not r.get("total"):
+            continue
+        for w in win:
+            if ("stress-ng-" + w["name"])[:15] == r.get("comm"):
+                per[w["name"]]["hists"][r["name"]] = {
+                    "total": r["total"], "sum": r["sum"],
+                    "max": max(b["high"] for b in r["buckets"]
+                               if b["count"])}
+    rows = load_explained(a.explained) if a.explained else None
+    unexplained = []
+    for name, p in per.items():
+        if name == "(between)" and not p["findings"]:
+            continue
+        total = sum(p["findings"].values())
+        print("%-14s rc=%d %5.1fs bogo=%s findings=%d" % (
+            name, p["rc"], p["secs"], p["bogo"], total))
+        for (k, s), n in sorted(p["findings"].items()):
+            print("    %-20s %-8s %d" % (k, s, n))
+        seen = set()
+        for f in p["bad"]:
+            fr = frames(f.get("stack"))
+            key = (f["kind"], f["severity"], tuple(fr[:6]))
+            if key in seen:
+                continue
+            seen.add(key)
+            why = explain(rows, f) if rows is not None else None
+            tag = "explained" if why else ("UNEXPLAINED" if rows is not None
+                                           else "")
+            print("    %s %s %s comm=%s: %s" % (tag, f["kind"], f["severity"],
+                                              f.get("comm"), " < ".join(fr[:8])))
+            if why:
+                print("        -> " + why)
+            elif rows is not None:
+                unexplained.append((name, f))
+    streamed = sum(1 for r in recs if r.get("type") == "finding")
+    print("streamed %d, summary total %d, dropped %s" % (
+        streamed, sum((summ.get("findings") or {}).values()),
+        summ.get("dropped")))
+    if a.json:
+        out = {"kernel": summ.get("kernel"), "rules": summ.get("rules"),
+               "dropped": summ.get("dropped"), "streamed": streamed,
+               "stressors": {n: {
+                   "rc": p["rc"], "bogo": p["bogo"], "secs": p["secs"],
+                   "findings": {"%s/%s" % k: v
+                                for k, v in p["findings"].items()},
+                   "bad": [{"kind": f["kind"], "severity": f["severity"],
+                            "comm": f.get("comm"),
+                            "stack": frames(f.get("stack"))[:10]}
+                           for f in p["bad"]],
+                   "info_stacks": [{"kind": k, "stack": s, "count": c}
+                                   for (k, s), c in
+                                   p["info_stacks"].most_common(5)],
+                   "hists": p["hists"]} for n, p in per.items()}}
+        json.dump(out, open(a.json, "w"), indent=1)
+    if unexplained:
+        print("%d unexplained warning/error findings" % len(unexplained))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
