@@ -995,6 +995,14 @@ fi
 # recorded in docs/FIELD.md, or it fails here.
 STRESS_LIST=${LT_STRESS_LIST:-tests/vm/stress-subset.txt}
 
+# The triage check itself must be able to fail: a recorded error finding
+# with no row in the TSV fails it, the same finding with a row passes.
+SF=tests/fixtures/stress
+tests/vm/stress_report.py $SF v7 --explained tests/vm/field-explained.tsv >/dev/null
+check "stress_report: an unexplained error fails the check" [ $? -eq 1 ]
+tests/vm/stress_report.py $SF v7 --explained $SF/explained.tsv >/dev/null
+check "stress_report: the same error, explained, passes" [ $? -eq 0 ]
+
 # boot_stress NAME SUITE ARCH INSTANCES VM_RUN_ARGS...: INSTANCES is one
 # lazytrace instance a line, "NAME ARGS" -> $T/NAME/files
 boot_stress() {
