@@ -234,14 +234,19 @@ int attach_all(struct lt_session *s)
 	return 0;
 }
 
+void attach_detach(struct lt_session *s)
+{
+	for (int i = 0; i < s->nlinks; i++)
+		bpf_link__destroy(s->links[i]);
+	s->nlinks = 0;
+}
+
 void attach_teardown(struct lt_session *s)
 {
 	if (s->rb)
 		ring_buffer__free(s->rb);
 	s->rb = NULL;
-	for (int i = 0; i < s->nlinks; i++)
-		bpf_link__destroy(s->links[i]);
-	s->nlinks = 0;
+	attach_detach(s);
 	lazytrace_bpf__destroy(s->skel);
 	s->skel = NULL;
 }

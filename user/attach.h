@@ -9,6 +9,8 @@
 int attach_open_load(struct lt_session *s);
 /* Attach every chosen probe. 0 or 2. */
 int attach_all(struct lt_session *s);
+/* Detach every probe: the maps stop moving (the session stays open). */
+void attach_detach(struct lt_session *s);
 /* Detach and free everything attach_* made; safe to call at any point. */
 void attach_teardown(struct lt_session *s);
 

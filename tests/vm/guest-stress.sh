@@ -13,6 +13,8 @@ use_stress_ng || { echo "no stress-ng in the payload"; exit 1; }
 $SNG --version >/tmp/sng.version 2>&1
 emit_file stress-ng.version /tmp/sng.version
 emit_plan
+# POSIX shared memory (the shm and dev-shm stressors) lives in /dev/shm
+mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
 # KSM scans what madvise(MADV_MERGEABLE) offers (the madvise and ksm
 # paths of the stressors); a kernel without it keeps going.
 echo 1 >/sys/kernel/mm/ksm/run 2>/dev/null

@@ -1051,10 +1051,14 @@ check_stress() {
 	fi
 }
 
+# The subset's stressors all run in the guest; the full list has some
+# that cannot (docs/FIELD.md says which and why).
+pass=all-pass
+[ -n "${LT_STRESS_LIST:-}" ] && pass=
 for a in amd64 arm64; do
 	n=stress-sid; [ $a = arm64 ] && n=stress-sid-arm64
 	if wanted $n && boot_stress $n sid $a "v7"; then
-		check_stress $T/$n/files "sid $a stress-ng" v7 all-pass
+		check_stress $T/$n/files "sid $a stress-ng" v7 $pass
 	fi
 done
 # The Xen PV dom0 kernels: the default rules (pre-7.0 on 6.x: where the
