@@ -39,7 +39,10 @@ while read -r s secs args; do
 	ops=$(sed -n "s/.*metrc: *\[[0-9]*\] *$s  *\([0-9]*\) .*/\1/p" /tmp/sng/$s.out |
 		head -1)
 	echo "STRESSOR $s rc=$rc t0=$t0 t1=$t1 bogo=${ops:-?}" >>/tmp/stressors.out
-	[ $rc -eq 0 ] || tail -3 /tmp/sng/$s.out | sed "s/^/  $s: /" >>/tmp/stressors.out
+	# why a stressor did not run, in stress-ng's words
+	{ [ $rc -eq 0 ] || tail -3 /tmp/sng/$s.out
+	  grep -iE 'skipping|skipped: [1-9]|not supported|not implemented' \
+		/tmp/sng/$s.out | head -2; } | sed "s/^/  $s: /" >>/tmp/stressors.out
 done </lt/stressors
 emit_file stressors.out /tmp/stressors.out
 for name in $NAMES; do
