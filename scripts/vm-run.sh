@@ -2,6 +2,7 @@
 # vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64] [--xen]
 #           [--flavour cloud|rt|16k] --payload DIR
 #           --log FILE [--timeout SEC] [--append "KERNEL ARGS"] [--mem MB] [--smp N]
+#           [--numa N]
 #           [--verbose]
 # Boots the cached Debian cloud kernel under QEMU TCG (KVM fails on these hosts) with an
 # initramfs holding DIR under /lt/, runs /lt/test.sh, and exits with its status.
@@ -15,12 +16,12 @@ set -euo pipefail
 
 die() { echo "vm-run: $*" >&2; exit 1; }
 log() { echo "vm-run: $*" >&2; }
-usage() { die "usage: vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64] --payload DIR --log FILE [--timeout SEC] [--append ARGS] [--mem MB] [--smp N] [--verbose]"; }
+usage() { die "usage: vm-run.sh --suite sid|trixie|bookworm [--arch amd64|arm64] --payload DIR --log FILE [--timeout SEC] [--append ARGS] [--mem MB] [--smp N] [--numa N] [--verbose]"; }
 
 # One vCPU by default: with two, TCG sometimes runs stale code across a
 # kernel text patch (int3 oopses in early boot, a call to 0 through a fresh
 # fentry trampoline), which is an emulator race, not a result.
-suite='' arch=amd64 flavour=cloud payload='' logf='' timeout=600 append='' mem=1024 smp=1 verbose=0 xen=0 xdir=''
+suite='' arch=amd64 flavour=cloud payload='' logf='' timeout=600 append='' mem=1024 smp=1 numa=1 verbose=0 xen=0 xdir=''
 while [ $# -gt 0 ]; do
     case "$1" in
         --suite) suite=${2:?}; shift 2 ;;
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
         --append) append=${2:?}; shift 2 ;;
         --mem) mem=${2:?}; shift 2 ;;
         --smp) smp=${2:?}; shift 2 ;;
+        --numa) numa=${2:?}; shift 2 ;;
         --verbose) verbose=1; shift ;;
         --xen) xen=1; shift ;;
         -h|--help) usage ;;
@@ -115,6 +117,16 @@ else
     cmd=("$qemu" "${machine[@]}" -accel tcg -cpu max -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
          -kernel "$kdir/vmlinuz" -initrd "$tmp/initrd.gz"
          -append "console=$console $kargs")
+    # --numa N: the memory split into N nodes, the vCPUs all on node 0, so
+    # that NUMA balancing and page migration have somewhere to go (the
+    # numa stressors, tests/vm/run.sh stress runs).
+    if [ "$numa" -gt 1 ]; then
+        for ((n = 0; n < numa; n++)); do
+            cmd+=(-object "memory-backend-ram,id=m$n,size=$((mem / numa))M"
+                  -numa "node,nodeid=$n,memdev=m$n")
+        done
+        cmd+=(-numa "cpu,node-id=0,socket-id=0")
+    fi
 fi
 # Extra QEMU options, e.g. "-icount shift=3" (scripts/bench.sh: guest time
 # from instruction counts, not from the busy host's clock).

@@ -15,6 +15,10 @@ emit_file stress-ng.version /tmp/sng.version
 emit_plan
 # POSIX shared memory (the shm and dev-shm stressors) lives in /dev/shm
 mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
+# NUMA balancing (change_prot_numa) where there are two nodes
+echo 1 >/proc/sys/kernel/numa_balancing 2>/dev/null
+echo "NUMA nodes: $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l)" >/tmp/numa
+emit_file numa /tmp/numa
 # KSM scans what madvise(MADV_MERGEABLE) offers (the madvise and ksm
 # paths of the stressors); a kernel without it keeps going.
 echo 1 >/sys/kernel/mm/ksm/run 2>/dev/null
