@@ -27,7 +27,11 @@ def cell(findings):
 
 def hist(h, name):
     x = h.get(name)
-    return "%d (max %d)" % (x["total"], x["max"]) if x else "-"
+    if not x:
+        return "-"
+    if x.get("shared"):	# one comm for several stressors
+        return "with %s" % ", ".join(x["shared"])
+    return "%d (max %d)" % (x["total"], x["max"])
 
 
 def main():
@@ -40,6 +44,14 @@ def main():
             d["kernel"], d["rules"], run, inst))
         print("streamed %d findings, dropped %s\n" % (d["streamed"],
                                                       d["dropped"]))
+        print("Where the findings come from (the frames above the "
+              "allocator, mmu_gather and zap machinery), all stressors:\n")
+        print("| kind | severity | path | count |")
+        print("|---|---|---|---|")
+        for x in d.get("paths", []):
+            print("| %s | %s | `%s` | %d |" % (x["kind"], x["severity"],
+                                               x["path"], x["count"]))
+        print()
         print("| stressor | rc | bogo ops | findings (i info, W warning, "
               "E error) | batches (max pages) | flushes (max pages) |")
         print("|---|---|---|---|---|---|")

@@ -40,6 +40,24 @@ def frames(stack):
     return [f.split("+")[0] for f in stack or []]
 
 
+# The machinery between a finding's probe and the code that opened the
+# section: the allocator, the mmu_gather and the zap walk (its names in
+# 6.1 to 7.2). What is left names the path: exit, munmap, exec, ...
+MACHINERY = {
+    "__alloc_pages", "__alloc_pages_noprof", "__alloc_frozen_pages_noprof",
+    "alloc_pages_mpol", "alloc_pages_mpol_noprof", "alloc_pages_noprof",
+    "alloc_pages", "__get_free_pages", "get_free_pages_noprof",
+    "tlb_next_batch", "__tlb_remove_folio_pages", "__tlb_remove_page_size",
+    "__zap_vma_range", "zap_pte_range", "zap_pmd_range", "zap_pud_range",
+    "zap_p4d_range", "unmap_page_range", "unmap_single_vma", "unmap_vmas",
+    "zap_vma_range_batched", "flush_tlb_mm_range",
+}
+
+
+def path(stack):
+    return " < ".join([f for f in frames(stack) if f not in MACHINERY][:3])
+
+
 def load_explained(path):
     rows = []
     for line in open(path):
@@ -78,6 +96,7 @@ def main():
     per["(between)"] = {"rc": 0, "bogo": "-", "secs": 0,
                         "findings": collections.Counter(), "bad": [],
                         "info_stacks": collections.Counter(), "hists": {}}
+    paths = collections.Counter()
     for r in recs:
         if r.get("type") != "finding":
             continue
@@ -88,20 +107,24 @@ def main():
                 break
         p = per[name]
         p["findings"][(r["kind"], r["severity"])] += 1
+        paths[(r["kind"], r["severity"], path(r.get("stack")))] += 1
         fr = frames(r.get("stack"))
         if r["severity"] == "info":
             p["info_stacks"][(r["kind"], " < ".join(fr[:4]))] += 1
         else:
             p["bad"].append(r)
+    # A comm is cut to 15 bytes: stressors whose names agree that far
+    # (mmapfiles, mmapfixed, mmapfork) share their histograms.
+    comm = {w["name"]: ("stress-ng-" + w["name"])[:15] for w in win}
     for r in recs:
         if r.get("type") != "histogram" or not r.get("total"):
             continue
-        for w in win:
-            if ("stress-ng-" + w["name"])[:15] == r.get("comm"):
-                per[w["name"]]["hists"][r["name"]] = {
-                    "total": r["total"], "sum": r["sum"],
-                    "max": max(b["high"] for b in r["buckets"]
-                               if b["count"])}
+        names = [n for n, c in comm.items() if c == r.get("comm")]
+        for n in names:
+            per[n]["hists"][r["name"]] = {
+                "total": r["total"], "sum": r["sum"],
+                "max": max(b["high"] for b in r["buckets"] if b["count"]),
+                "shared": [x for x in names if x != n]}
     rows = load_explained(a.explained) if a.explained else None
     unexplained = []
     for name, p in per.items():
@@ -135,6 +158,8 @@ def main():
     if a.json:
         out = {"kernel": summ.get("kernel"), "rules": summ.get("rules"),
                "dropped": summ.get("dropped"), "streamed": streamed,
+               "paths": [{"kind": k, "severity": s, "path": pa, "count": c}
+                         for (k, s, pa), c in paths.most_common(15)],
                "stressors": {n: {
                    "rc": p["rc"], "bogo": p["bogo"], "secs": p["secs"],
                    "findings": {"%s/%s" % k: v
