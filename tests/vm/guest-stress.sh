@@ -9,6 +9,9 @@
 . /lt/guest-lib.sh
 emit_dmesg_at_exit
 echo "KERNEL $(uname -r) $(uname -m)"
+# "xen PV" in a Xen PV dom0: field-explained.tsv rows can ask for it
+echo "$(cat /sys/hypervisor/type 2>/dev/null) $(cat /sys/hypervisor/guest_type 2>/dev/null)" >/tmp/hv
+emit_file hv /tmp/hv
 use_stress_ng || { echo "no stress-ng in the payload"; exit 1; }
 $SNG --version >/tmp/sng.version 2>&1
 emit_file stress-ng.version /tmp/sng.version

@@ -13,9 +13,11 @@ per comm, and stress-ng names its stressor processes "stress-ng-NAME"
 
 Prints one block per stressor: findings by kind and severity, and for
 each warning or error its stack. With --explained, each warning or error
-must match a row of the TSV (kind, severity, a function that its stack
-must hold, reason); the unexplained ones are listed and the exit code is
-1. --json writes the per-stressor table for docs/FIELD.md (field_md.py).
+must match a row of the TSV (kind, severity, conditions, reason); the
+unexplained ones are listed and the exit code is 1. Conditions, all of
+which must hold, comma-separated: FUNCTION (in the stack), FIELD=VALUE
+or FIELD>=N (the finding's fields), hv=TEXT (FILES/hv, the guest's
+/sys/hypervisor type and guest type, "xen PV" in a Xen PV dom0). --json writes the per-stressor table for docs/FIELD.md (field_md.py).
 """
 import argparse
 import collections
@@ -68,10 +70,23 @@ def load_explained(path):
     return rows
 
 
-def explain(rows, f):
+def holds(cond, f, fr, hv):
+    if cond.startswith("hv="):
+        return cond[3:] == hv
+    if ">=" in cond:
+        k, v = cond.split(">=", 1)
+        return isinstance(f.get(k), int) and f[k] >= int(v)
+    if "=" in cond:
+        k, v = cond.split("=", 1)
+        return str(f.get(k)) == v
+    return cond in fr
+
+
+def explain(rows, f, hv):
     fr = frames(f.get("stack"))
-    for kind, sev, fn, reason in rows:
-        if kind == f["kind"] and sev == f["severity"] and fn in fr:
+    for kind, sev, conds, reason in rows:
+        if kind == f["kind"] and sev == f["severity"] and all(
+                holds(c.strip(), f, fr, hv) for c in conds.split(",")):
             return reason
     return None
 
@@ -126,6 +141,10 @@ def main():
                 "max": max(b["high"] for b in r["buckets"] if b["count"]),
                 "shared": [x for x in names if x != n]}
     rows = load_explained(a.explained) if a.explained else None
+    try:
+        hv = open(a.files + "/hv").read().strip()
+    except OSError:
+        hv = ""
     unexplained = []
     for name, p in per.items():
         if name == "(between)" and not p["findings"]:
@@ -138,19 +157,19 @@ def main():
         seen = set()
         for f in p["bad"]:
             fr = frames(f.get("stack"))
-            key = (f["kind"], f["severity"], tuple(fr[:6]))
+            why = explain(rows, f, hv) if rows is not None else None
+            if rows is not None and not why:
+                unexplained.append((name, f))
+            key = (f["kind"], f["severity"], tuple(fr[:6]), bool(why))
             if key in seen:
                 continue
             seen.add(key)
-            why = explain(rows, f) if rows is not None else None
             tag = "explained" if why else ("UNEXPLAINED" if rows is not None
                                            else "")
             print("    %s %s %s comm=%s: %s" % (tag, f["kind"], f["severity"],
                                               f.get("comm"), " < ".join(fr[:8])))
             if why:
                 print("        -> " + why)
-            elif rows is not None:
-                unexplained.append((name, f))
     streamed = sum(1 for r in recs if r.get("type") == "finding")
     print("streamed %d, summary total %d, dropped %s" % (
         streamed, sum((summ.get("findings") or {}).values()),
