@@ -34,8 +34,8 @@ endif
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-# The version has one home, the package's: the top line of debian/changelog.
-LT_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+# The version has one home, the package's: debian/changelog (scripts/version.sh).
+LT_VERSION := $(shell scripts/version.sh)
 USER_CFLAGS := $(CFLAGS) $(CPPFLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf -DLT_VERSION='"$(LT_VERSION)"'
 LIBS := -lbpf -lelf -lz -lzstd -ljson-c -lcap
 LDFLAGS_STATIC := -static

@@ -12,7 +12,7 @@ export LT_CACHE=${LT_CACHE:-$HOME/.cache/lazytrace}
 native=$(dpkg --print-architecture)
 archs=("$@")
 [ ${#archs[@]} -gt 0 ] || archs=("$native" $([ "$native" = amd64 ] && echo arm64))
-ver=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+ver=$(scripts/version.sh)
 out=build/deb
 mkdir -p "$out"
 for a in "${archs[@]}"; do

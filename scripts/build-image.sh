@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build/lazytrace}
 [ -x "$bin" ] || { echo "build-image: no $bin; run make first" >&2; exit 2; }
-ver=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+ver=$(scripts/version.sh)
 name=localhost/lazytrace:$ver
 out=build/image
 arch=$(file -L "$bin" | grep -q aarch64 && echo arm64 || echo amd64)

@@ -312,7 +312,7 @@ skip "gather histograms non-zero: no workload feeds them here"
 check "probe plan info: two raw_tp probes" grep -qx -- "- 2" "$T/p.info"
 check "state source info scraped" grep -q "source=event_depth" "$T/p.state"
 # the version has one home: the top line of debian/changelog
-VER=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+VER=$(scripts/version.sh)
 check "build info scraped: version $VER" grep -q "version=$VER" "$T/p.build"
 check "--version says $VER too" [ "$($LT --version)" = "lazytrace $VER" ]
 

@@ -12,7 +12,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
-VER=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+VER=$(scripts/version.sh)
 IMG=build/image/lazytrace-oci.tar
 OCI="python3 tests/package/oci.py"
 DS=deploy/kubernetes/daemonset.yaml

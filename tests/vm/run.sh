@@ -288,7 +288,7 @@ print(sum(c['count'] for c in s['comms'] if c['comm']=='lt-exitstorm'
 		[ "$($J $F/first.jsonl field:alloc_in_lazy:severity)" = info ]
 	# its /metrics, scraped in the guest once the storm was over
 	local ver sc
-	ver=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+	ver=$(scripts/version.sh)
 	# over every comm label: a comm's series counts from 0 when it gets
 	# its label (this first scrape), what came before stays in "other"
 	sc=$(awk '/^lazytrace_findings_total\{kind="alloc_in_lazy",/ \
