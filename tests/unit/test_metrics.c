@@ -176,6 +176,7 @@ static void test_histogram(void **state)
 	assert_int_equal(sample(t, "lazytrace_section_span_seconds_bucket{le=\"5.12e-07\"}"), 0);
 	assert_int_equal(sample(t, "lazytrace_section_span_seconds_sum"), 3);
 	assert_non_null(strstr(t, "lazytrace_state_source_info{source=\"task_counters\","));
+	assert_non_null(strstr(t, "lazytrace_build_info{version=\"" LT_VERSION "\","));
 	free(t);
 }
 

@@ -267,8 +267,11 @@ static void test_counters_and_gauges(void **state)
 			 ->n_metric, 1);
 	assert_int_equal(find(f, n, "lazytrace_findings_may_lack")
 			 ->n_metric, LT_K_MAX);
+	/* the running version, from debian/changelog through the build */
+	assert_string_equal(find(f, n, "lazytrace_build_info")
+			    ->metric[0]->label[0]->value, LT_VERSION);
 	/* every family the text format has */
-	assert_int_equal(n, 13 + LT_H_MAX + 2);
+	assert_int_equal(n, 13 + LT_H_MAX + 3);
 	free_all(f, n);
 	free(s.buf);
 }
