@@ -34,9 +34,29 @@ def hist(h, name):
     return "%d (max %d)" % (x["total"], x["max"])
 
 
+def summary(paths):
+    print("| kernel | rules | stressors run (skipped) | findings "
+          "| warnings + errors |")
+    print("|---|---|---|---|---|")
+    for path in paths:
+        d = json.load(open(path))
+        st = {n: s for n, s in d["stressors"].items() if n != "(between)"}
+        skipped = [n for n, s in st.items() if s["rc"] or s["bogo"] == "?"]
+        bad = sum(v for s in d["stressors"].values()
+                  for k, v in s["findings"].items()
+                  if not k.endswith("/info"))
+        hv = " Xen PV dom0" if "xen" in path.split(os.sep)[-3] else ""
+        print("| %s%s | %s | %d (%s) | %d | %d |" % (
+            d["kernel"], hv, d["rules"], len(st) - len(skipped),
+            ", ".join(skipped) or "none", d["streamed"], bad))
+    print()
+
+
 def main():
-    for path in sorted(glob.glob(os.path.join(sys.argv[1],
-                                              "stress-*/files/*.field.json"))):
+    paths = sorted(glob.glob(os.path.join(sys.argv[1],
+                                          "stress-*/files/*.field.json")))
+    summary(paths)
+    for path in paths:
         d = json.load(open(path))
         run = path.split(os.sep)[-3]
         inst = os.path.basename(path).split(".")[0]

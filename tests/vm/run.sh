@@ -1047,6 +1047,15 @@ print(sum(1 for l in open(sys.argv[1]) if l.startswith("{")
 			[ "$got" = 0 ]
 		return
 	fi
+	# Debian 7.2 as Xen PV dom0 underflows every forked task's pause
+	# count (docs/FIELD.md K1): lazy_mmu_mode_enable() returns at once
+	# there, no section opens, and a flush is inside none.
+	if [ "$(cat $F/hv 2>/dev/null)" = "xen PV" ] &&
+	   [ "$($J $F/$i.jsonl summary.state_source)" = task_counters ]; then
+		check "$L: no section opens in a forked task (K1), none reported ($got)" \
+			[ "$got" = 0 ]
+		return
+	fi
 	check "$L: flush_in_lazy $got = lt-pagemap's $want" [ "$got" = "$want" ]
 	sev=$(python3 -c 'import json,sys
 print(" ".join(sorted({r["severity"] for l in open(sys.argv[1]) if l.startswith("{")
