@@ -35,7 +35,7 @@ def hist(h, name):
 
 
 def summary(paths):
-    print("| kernel | rules | stressors run (skipped) | findings "
+    print("| kernel | rules | ran (skipped) | findings "
           "| warnings + errors |")
     print("|---|---|---|---|---|")
     for path in paths:
@@ -46,8 +46,8 @@ def summary(paths):
                   for k, v in s["findings"].items()
                   if not k.endswith("/info"))
         hv = " Xen PV dom0" if "xen" in path.split(os.sep)[-3] else ""
-        print("| %s%s | %s | %d (%s) | %d | %d |" % (
-            d["kernel"], hv, d["rules"], len(st) - len(skipped),
+        print("| %s%s | %s | %d of %d (%s) | %d | %d |" % (
+            d["kernel"], hv, d["rules"], len(st) - len(skipped), len(st),
             ", ".join(skipped) or "none", d["streamed"], bad))
     print()
 

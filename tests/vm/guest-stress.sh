@@ -58,7 +58,7 @@ t0=$(/lt/lt-now)
 /lt/lt-pagemap 20 64 >/tmp/pagemap.out 2>&1
 rc=$?
 t1=$(/lt/lt-now)
-echo "STRESSOR lt-pagemap rc=$rc t0=$t0 t1=$t1 bogo=20" >>/tmp/stressors.out
+echo "STRESSOR lt-pagemap rc=$rc t0=$t0 t1=$t1 bogo=-" >>/tmp/stressors.out
 emit_file pagemap.out /tmp/pagemap.out
 emit_file stressors.out /tmp/stressors.out
 for name in $NAMES; do

@@ -26,6 +26,19 @@ import re
 import sys
 
 
+def pagemap_rounds(files):
+    """lt-pagemap's rounds when it ran, "?" when the kernel lacks
+    PAGEMAP_SCAN (it prints UNSUPPORTED and exits 0)."""
+    try:
+        for line in open(files + "/pagemap.out"):
+            m = re.match(r"DONE lt-pagemap rounds=(\d+)", line)
+            if m:
+                return m.group(1)
+    except OSError:
+        pass
+    return "?"
+
+
 def windows(path):
     out = []
     for line in open(path):
@@ -99,6 +112,9 @@ def main():
     ap.add_argument("--json")
     a = ap.parse_args()
     win = windows(a.files + "/stressors.out")
+    for w in win:
+        if w["name"] == "lt-pagemap":
+            w["bogo"] = pagemap_rounds(a.files)
     recs = [json.loads(l) for l in open("%s/%s.jsonl" % (a.files, a.instance))
             if l.startswith("{")]
     summ = [r for r in recs if r.get("type") == "summary"]
