@@ -60,6 +60,7 @@ def frames(stack):
 # 6.1 to 7.2). What is left names the path: exit, munmap, exec, ...
 MACHINERY = {
     "__alloc_pages", "__alloc_pages_noprof", "__alloc_frozen_pages_noprof",
+    "alloc_frozen_pages_noprof",
     "alloc_pages_mpol", "alloc_pages_mpol_noprof", "alloc_pages_noprof",
     "alloc_pages", "__get_free_pages", "get_free_pages_noprof",
     "tlb_next_batch", "__tlb_remove_folio_pages", "__tlb_remove_page_size",
