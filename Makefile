@@ -253,11 +253,12 @@ test: deps unit-test host-test model-test report-test metrics-test install-test 
 # Not a test: the figures of docs/PERFORMANCE.md. The smoke run checks only
 # that the benchmark runs and gives well-formed tables.
 # Not a test either: the full stress-ng sweep on every kernel of the matrix
-# (7.2 amd64 and arm64, Xen PV dom0 6.12, 6.1 and 7.2), whose results are
+# (7.2 amd64, arm64, RT and 16K; Xen PV dom0 6.12, 6.1 and 7.2), whose results are
 # docs/FIELD.md. make test runs a bounded subset (tests/vm/run.sh).
-FIELD_VMS := stress-sid stress-sid-arm64 stress-xen-trixie stress-xen-bookworm stress-xen-sid
+FIELD_VMS := stress-sid stress-sid-arm64 stress-sid-rt stress-sid-arm64-16k \
+	stress-xen-trixie stress-xen-bookworm stress-xen-sid
 field: all workloads arm64
-	LT_VM_OUT=build/field LT_STRESS_LIST=tests/vm/stress-full.txt LT_STRESS_XEN=1 \
+	LT_VM_OUT=build/field LT_STRESS_LIST=tests/vm/stress-full.txt LT_STRESS_ALL=1 \
 		LT_VM_ONLY="$(FIELD_VMS)" tests/vm/run.sh; rc=$$?; \
 	tests/vm/field_md.py build/field >build/field/tables.md; exit $$rc
 

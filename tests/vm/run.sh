@@ -989,7 +989,7 @@ fi
 # (guest-stress.sh), under lazytrace streaming every finding with its
 # stack. make test runs the bounded subset (tests/vm/stress-subset.txt) on
 # the 7.x kernels; make field runs the full sweep (stress-full.txt, every
-# kernel of the matrix, LT_STRESS_LIST and LT_STRESS_XEN) for
+# kernel of the matrix, LT_STRESS_LIST and LT_STRESS_ALL) for
 # docs/FIELD.md. Under the 7.0 rules every warning or error must be
 # explained (tests/vm/field-explained.tsv): a real kernel finding,
 # recorded in docs/FIELD.md, or it fails here.
@@ -1110,9 +1110,21 @@ for a in amd64 arm64; do
 		check_stress $T/$n/files "sid $a stress-ng" v7 $pass
 	fi
 done
+# The full sweep only (make field, LT_STRESS_ALL): Debian's other 7.2
+# kernels, PREEMPT_RT (lock waits that are not sleeps) and 16K pages.
+if [ -n "${LT_STRESS_ALL:-}" ]; then
+	if wanted stress-sid-rt &&
+	   boot_stress stress-sid-rt sid amd64 "v7" "${NUMA2[@]}" --flavour rt; then
+		check_stress $T/stress-sid-rt/files "sid amd64 rt stress-ng" v7
+	fi
+	if wanted stress-sid-arm64-16k &&
+	   boot_stress stress-sid-arm64-16k sid arm64 "v7" "${NUMA2[@]}" --flavour 16k; then
+		check_stress $T/stress-sid-arm64-16k/files "sid arm64 16k stress-ng" v7
+	fi
+fi
 # The Xen PV dom0 kernels: the default rules (pre-7.0 on 6.x: where the
 # seed's rule is broken in practice) and the 7.0 rules side by side.
-if [ -n "${LT_STRESS_XEN:-}" ]; then
+if [ -n "${LT_STRESS_ALL:-}" ]; then
 	for k in "xen-trixie trixie" "xen-bookworm bookworm" "xen-sid sid"; do
 		set -- $k
 		n=stress-$1
