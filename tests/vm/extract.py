@@ -5,7 +5,11 @@ usage: extract.py LOG OUTDIR  -> OUTDIR/<name> per '=== FILE name ===' block,
 and OUTDIR/exits with the 'EXIT name rc' lines, OUTDIR/kernel with uname.
 """
 import os
+import re
 import sys
+
+# A kernel message on the console: "[  306.745162] irq 4: nobody cared"
+KMSG = re.compile(r"\[ *\d+\.\d{6}\] ")
 
 log, out = sys.argv[1], sys.argv[2]
 os.makedirs(out, exist_ok=True)
@@ -14,8 +18,19 @@ buf = []
 exits = []
 held = ""
 for line in open(log, errors="replace"):
-    line = held + line.rstrip("\r\n")
+    line = line.rstrip("\r\n")
+    # The kernel prints on the same console too (quiet boots print only
+    # errors): sid's RT kernel under load printed "irq 4: nobody cared"
+    # and its handler list into the middle of a JSON line. Its lines are
+    # skipped until the rest of the cut line comes.
+    if held and (KMSG.match(line) or line.startswith("(XEN) ")):
+        continue
+    line = held + line
     held = ""
+    k = KMSG.search(line)
+    if cur not in (None, "dmesg") and k and k.start() > 0:
+        held = line[:k.start()]
+        continue
     # Xen prints its own lines on the same serial console (dom0 boots),
     # sometimes in the middle of a dom0 line: "...,"comm"(XEN) uart
     # interrupt taking more than 4ms, switched to polling" then the rest
