@@ -491,6 +491,23 @@ static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
  * the task's last (do_task_dead(), after exit_mm() on every kernel): the
  * place to judge a section left open at exit, once, and not as a sleep.
  */
+/* --boundaries watch: a traced thread's last switch, after exit_mm()
+ * (see below): the loader can give its watchpoint back. */
+static __always_inline void watch_gone(struct task_struct *t)
+{
+	struct lt_watch_thread *w;
+
+	if (BPF_CORE_READ(t, tgid) != cfg_tgid)
+		return;
+	w = bpf_ringbuf_reserve(&lt_watch_rb, sizeof(*w), 0);
+	if (!w)
+		return;
+	w->tid = BPF_CORE_READ(t, pid);
+	w->pad = 0;
+	w->addr = 0;
+	bpf_ringbuf_submit(w, 0);
+}
+
 static __always_inline int on_sched_switch(void *ctx, bool preempt,
 					   __u64 state)
 {
@@ -502,6 +519,8 @@ static __always_inline int on_sched_switch(void *ctx, bool preempt,
 	if (state & LT_TASK_DEAD) {
 		open_check(ctx, t, LT_EV_TASK_EXIT, LT_K_OPEN_AT_EXIT);
 		forget_task(t);
+		if (cfg_watch)
+			watch_gone(t);
 		return 0;
 	}
 	if (preempt || !lazy_view(t, &v) || !v.active)

@@ -9,7 +9,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "handlers.bpf.h"
+#include "watch.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -254,4 +254,51 @@ SEC("raw_tp/sched_switch")
 int tp_sched_switch(struct bpf_raw_tracepoint_args *ctx)
 {
 	return on_sched_switch(ctx, (bool)ctx->args[0], ctx->args[3]);
+}
+
+/* ---- --boundaries watch (watch.bpf.h) ---- */
+
+/* The traced process's threads at the start: seeded, then handed to the
+ * loader (struct lt_watch_thread records). */
+SEC("iter/task")
+int it_watch(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct lt_watch_thread w = { 0 };
+
+	if (!t || t->tgid != cfg_tgid)
+		return 0;
+	watch_seed(t);
+	w.tid = t->pid;
+	w.addr = counters_addr(t);
+	bpf_seq_write(ctx->meta->seq, &w, sizeof(w));
+	return 0;
+}
+
+/* A thread the traced process creates later: seeded before it ever ran,
+ * its watchpoint follows from the loader. A new process is not traced
+ * (-p takes one). */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(tp_watch_fork, struct task_struct *parent,
+	     struct task_struct *child)
+{
+	struct lt_watch_thread *w;
+
+	if (child->tgid != cfg_tgid)
+		return 0;
+	watch_seed(child);
+	w = bpf_ringbuf_reserve(&lt_watch_rb, sizeof(*w), 0);
+	if (!w)
+		return 0;	/* seeded, never watched: the summary says */
+	w->tid = child->pid;
+	w->pad = 0;
+	w->addr = counters_addr(child);
+	bpf_ringbuf_submit(w, 0);
+	return 0;
+}
+
+SEC("perf_event")
+int pe_watch(struct bpf_perf_event_data *ctx)
+{
+	return on_watch(ctx);
 }

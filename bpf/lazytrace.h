@@ -125,6 +125,16 @@ enum lt_stat {
 						 * before the probes were in */
 	LT_ST_RTLOCK_WAIT,			/* PREEMPT_RT sleeping-lock
 						 * waits in active sections */
+	LT_ST_BOUND_PAUSE,			/* real pauses, filtered */
+	LT_ST_BOUND_RESUME,			/* real resumes, filtered */
+	LT_ST_WATCH_TRAPS,			/* watchpoint hits */
+	LT_ST_WATCH_RESYNC,			/* ... whose old value was not
+						 * the one last seen: writes
+						 * missed, counters re-read */
+	LT_ST_WATCH_UNDECODED,			/* arm64: store not decoded */
+	LT_ST_WATCH_UNWRAP,			/* enable of a wrapped counter:
+						 * no section */
+	LT_ST_WATCH_THREADS,			/* threads seeded for a watch */
 	LT_ST_MAX
 };
 
@@ -235,6 +245,28 @@ struct lt_task {
 	unsigned long long start_ns;	/* outermost enter */
 	unsigned int off;		/* sections open, lazy mode ended */
 	unsigned int wrapped;		/* 7.x: a wrapped counter reported */
+	unsigned int watched;		/* --boundaries watch: depth and pause
+					 * mirror the task counters */
+	unsigned int pad;
+};
+
+/*
+ * --boundaries watch: a thread to put a write watchpoint on, from the
+ * task iterator (threads there at the start) or the fork tracepoint (those
+ * created later). addr is &task->lazy_mmu_state.
+ */
+struct lt_watch_thread {
+	unsigned int tid;
+	unsigned int pad;
+	unsigned long long addr;
+};
+
+/* --boundaries watch: transitions per (event, depth after it, stack). */
+struct lt_bound_key {
+	unsigned int event;		/* LT_EV_ENTER, _LEAVE, _PAUSE, _RESUME */
+	unsigned int depth;		/* enable_count after the write */
+	int stack_id;			/* -1 when stacks are off or lost */
+	unsigned int pad;
 };
 
 #endif /* LAZYTRACE_H */

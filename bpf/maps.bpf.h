@@ -45,6 +45,9 @@ const volatile __u32 cfg_page_shift = 12;
 
 /* fentry programs are bound to one function each: the loader says which slot. */
 const volatile __u32 cfg_fentry_slot[LT_EV_MAX];
+/* --boundaries watch: section boundaries come from per-thread hardware
+ * watchpoints on task_struct.lazy_mmu_state (bpf/watch.bpf.h) */
+const volatile bool cfg_watch;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -115,6 +118,21 @@ struct {
 	__type(key, __u32);
 	__type(value, struct lt_batch_buf);
 } lt_batch_scratch SEC(".maps");
+
+/* --boundaries watch: threads of the traced process created after the
+ * start, for the loader to put a watchpoint on (struct lt_watch_thread) */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} lt_watch_rb SEC(".maps");
+
+/* --boundaries watch: exact transition counts per (event, depth, stack) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lt_bound_key);
+	__type(value, __u64);
+} lt_bounds SEC(".maps");
 
 /* Task storage is freed with the task, so a fork storm cannot leak it. */
 struct {

@@ -188,12 +188,13 @@ static __always_inline void read_source(__u32 src, struct task_struct *t,
 	} else if (src == LT_SRC_EVENT_DEPTH) {
 		struct lt_task *st = bpf_task_storage_get(&lt_tasks, t, 0, 0);
 
-		if (st) {
+		if (st && (st->watched || !cfg_watch)) {
 			v->depth = st->depth;
 			v->pause = st->pause;
 			off = st->off;	/* open, but lazy mode was ended */
 		} else {
-			v->unknown = older_than_tracer(t);
+			/* watch: a thread not watched (yet) says nothing */
+			v->unknown = cfg_watch || older_than_tracer(t);
 		}
 	}
 #if defined(__TARGET_ARCH_x86)

@@ -9,6 +9,7 @@
 #include "feature_probe.h"
 #include "lazytrace.skel.h"
 #include "setup.h"
+#include "watch.h"
 
 /* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns() and task start_time */
 static __u64 mono_ns(void)
@@ -75,6 +76,7 @@ static void set_knobs(struct lt_session *s)
 	ro->cfg_page_shift = __builtin_ctzl(sysconf(_SC_PAGESIZE));
 	ro->cfg_user = s->cfg.uprobe_target != NULL;
 	ro->cfg_leave_sem = leave_sem(s);
+	ro->cfg_watch = s->plan.ev[LT_EV_ENTER].method == LT_M_WATCH;
 	for (int e = 0; e < LT_EV_MAX; e++)
 		ro->cfg_fentry_slot[e] = s->plan.ev[e].first_slot;
 	/* Preallocated, the per-CPU values of the histogram, aggregation and
@@ -116,6 +118,12 @@ static int select_programs(struct lt_session *s)
 			return 2;
 		}
 		bpf_program__set_autoload(p, true);
+		/* the watch's helpers: its thread list and new threads */
+		if (ch->method == LT_M_WATCH) {
+			bpf_program__set_autoload(s->skel->progs.it_watch, true);
+			bpf_program__set_autoload(s->skel->progs.tp_watch_fork,
+						  true);
+		}
 		if (ch->method == LT_M_FENTRY &&
 		    bpf_program__set_attach_target(p, 0, ch->cand->symbol)) {
 			lt_err("cannot target fentry at %s", ch->cand->symbol);
@@ -220,6 +228,7 @@ int attach_all(struct lt_session *s)
 			err = add_link(s, bpf_program__attach_raw_tracepoint(
 					       p, ch->names[0]), ch->names[0]);
 			break;
+		case LT_M_WATCH:	/* per thread, after the loop */
 		default:
 			break;
 		}
@@ -231,11 +240,12 @@ int attach_all(struct lt_session *s)
 	 * level too deep for good (seen on 6.12 dom0, the shell that started
 	 * lazytrace). Boundaries count from here on (handlers.bpf.h). */
 	s->skel->bss->lt_ready_ns = mono_ns();
-	return 0;
+	return watch__attach(s);
 }
 
 void attach_detach(struct lt_session *s)
 {
+	watch__detach(s);
 	for (int i = 0; i < s->nlinks; i++)
 		bpf_link__destroy(s->links[i]);
 	s->nlinks = 0;
@@ -247,6 +257,7 @@ void attach_teardown(struct lt_session *s)
 		ring_buffer__free(s->rb);
 	s->rb = NULL;
 	attach_detach(s);
+	watch__free(s);
 	lazytrace_bpf__destroy(s->skel);
 	s->skel = NULL;
 }

@@ -14,10 +14,16 @@
 
 #define BOUNDARY_LOST "nesting depth from events, section span"
 
+/* --boundaries watch: every boundary is a write to these two bytes. */
+#define WATCH_CAND { "task_struct.lazy_mmu_state", .watch = "pe_watch", \
+	.why = "7.0+: write watchpoint per thread (--boundaries watch)", \
+	.needs = LT_NEED_WATCH }
+
 const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 	/* The 7.0 generic helpers count nesting; the arch hooks below them
 	 * only see the outermost transitions, so the helpers come first. */
 	[LT_EV_ENTER] = { LT_EV_ENTER, "section_enter", BOUNDARY_LOST, false, {
+		WATCH_CAND,
 		{ "lazy_mmu_mode_enable", "fe_enter", "kp_enter", NULL,
 		  "7.0 generic helper; inline upstream" },
 		{ "arch_enter_lazy_mmu_mode", "fe_enter", "kp_enter", NULL,
@@ -28,6 +34,7 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 		  "x86 Xen PV <= 6.6", LT_NEED_XEN_PV },
 	} },
 	[LT_EV_LEAVE] = { LT_EV_LEAVE, "section_leave", BOUNDARY_LOST, false, {
+		WATCH_CAND,
 		{ "lazy_mmu_mode_disable", "fe_leave", "kp_leave", NULL,
 		  "7.0 generic helper; inline upstream", 0, LT_LEAVE_COUNT },
 		{ "arch_leave_lazy_mmu_mode", "fe_leave", "kp_leave", NULL,
@@ -46,11 +53,13 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 	} },
 	[LT_EV_PAUSE] = { LT_EV_PAUSE, "section_pause",
 			  "pause depth from events", false, {
+		WATCH_CAND,
 		{ "lazy_mmu_mode_pause", "fe_pause", "kp_pause", NULL,
 		  "7.0 generic helper; inline upstream" },
 	} },
 	[LT_EV_RESUME] = { LT_EV_RESUME, "section_resume",
 			   "pause depth from events", false, {
+		WATCH_CAND,
 		{ "lazy_mmu_mode_resume", "fe_resume", "kp_resume", NULL,
 		  "7.0 generic helper; inline upstream" },
 	} },
@@ -157,9 +166,9 @@ const char *method_name(enum lt_method m)
 	static const char *const names[] = {
 		[LT_M_NONE] = "-", [LT_M_FENTRY] = "fentry",
 		[LT_M_KPROBE] = "kprobe", [LT_M_TRACEPOINT] = "raw_tp",
-		[LT_M_UPROBE] = "uprobe",
+		[LT_M_UPROBE] = "uprobe", [LT_M_WATCH] = "watch",
 	};
-	return m <= LT_M_UPROBE ? names[m] : "?";
+	return m <= LT_M_WATCH ? names[m] : "?";
 }
 
 const char *event_name(enum lt_event ev)
@@ -332,6 +341,23 @@ static bool try_uprobe(const struct lt_candidate *c, const struct lt_symsrc *s,
 	return true;
 }
 
+/* A watchpoint on the task's counters (user/watch.c): one program for
+ * every boundary event. */
+static bool try_watch(const struct lt_candidate *c, const struct lt_symsrc *s,
+		      const struct lt_features *f, struct lt_choice *ch)
+{
+	(void)s;
+	if (!f->watch_ok) {
+		add_why(ch, c->symbol, f->watch_why);
+		return false;
+	}
+	ch->method = LT_M_WATCH;
+	ch->prog = c->watch;
+	ch->ncopies = 1;
+	snprintf(ch->names[0], sizeof(ch->names[0]), "%s", c->symbol);
+	return true;
+}
+
 typedef bool (*try_fn)(const struct lt_candidate *, const struct lt_symsrc *,
 		       const struct lt_features *, struct lt_choice *);
 
@@ -371,8 +397,10 @@ size_t catalog_symbols(const char **out, size_t max)
 		for (int i = 0; i < LT_MAX_CANDS; i++) {
 			const char *sym = lt_catalog[e].cands[i].symbol;
 
-			/* "group:name" is a tracepoint: not in kallsyms */
-			if (!sym || strchr(sym, ':'))
+			/* "group:name" is a tracepoint, a watch a struct
+			 * member: neither is in kallsyms */
+			if (!sym || strchr(sym, ':') ||
+			    lt_catalog[e].cands[i].watch)
 				continue;
 			if (n < max)
 				out[n] = sym;
@@ -397,6 +425,14 @@ void catalog_resolve(const struct lt_symsrc *src,
 			/* A model's events come from the model, not the kernel. */
 			if (mode == LT_MODE_UPROBE && c->tp && !tracepoint_only(d))
 				continue;
+			/* asked for, it comes first and alone; else silent */
+			if (c->needs & LT_NEED_WATCH) {
+				if (feat->watch && try_watch(c, src, feat, ch)) {
+					ch->cand = c;
+					break;
+				}
+				continue;
+			}
 			if ((c->needs & LT_NEED_XEN_PV) && !feat->xen_pv) {
 				add_why(ch, c->symbol,
 					"Xen PV hook, idle: not a Xen PV guest");

@@ -18,6 +18,7 @@ enum lt_method {
 	LT_M_KPROBE,
 	LT_M_TRACEPOINT,
 	LT_M_UPROBE,
+	LT_M_WATCH,		/* hardware watchpoint per thread (watch.c) */
 };
 
 enum lt_mode {			/* --mode */
@@ -37,10 +38,13 @@ struct lt_candidate {
 	const char *why;	/* which kernels or arches have it */
 	unsigned int needs;	/* LT_NEED_* runtime conditions */
 	unsigned int sem;	/* leave semantics, enum lt_leave_sem */
+	const char *watch;	/* perf_event program on a watchpoint */
 };
 
 /* pv_ops hooks exist in every XEN_PV=y build but only run on a PV guest. */
 #define LT_NEED_XEN_PV	1u
+/* Only with --boundaries watch: replaces every boundary probe. */
+#define LT_NEED_WATCH	2u
 
 #define LT_MAX_CANDS	6
 
@@ -74,6 +78,10 @@ struct lt_features {
 	bool xen_pv;		/* running as a Xen PV guest */
 	bool preemptible;	/* full or RT: fentry programs can be
 				 * preempted, kprobe programs cannot */
+	bool watch;		/* --boundaries watch was asked for */
+	bool watch_ok;		/* ... and can work here, else watch_why */
+	bool watch_per_cpu;	/* arm64: kernel watchpoints per CPU only */
+	char watch_why[96];
 	bool alloc_at_insert;	/* map elements may be allocated at run time */
 	const char *prealloc_why;	/* when not: why (the plan says) */
 	char fentry_why[96], kprobe_why[96], raw_tp_why[96];

@@ -29,6 +29,7 @@ static const char doc[] =
 "    lazytrace --fail-on open_at_exit,sleep_in_lazy -d 60  # for CI\n"
 "    lazytrace report t.jsonl -o t.html  # HTML report of a -j trace\n"
 "    lazytrace --metrics 9464 --dedup --rate-limit 10/s  # daemon\n"
+"    lazytrace -p 812 --boundaries watch  # each section of pid 812\n"
 "\n"
 "Exit status: 0 done, 1 --fail-on matched, 2 bad usage or setup error.\n";
 
@@ -36,7 +37,7 @@ enum {
 	OPT_COMM = 0x100, OPT_STACKS, OPT_FAIL_ON, OPT_MODE, OPT_RULES,
 	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS, OPT_UPROBE, OPT_SEED_V2,
 	OPT_METRICS, OPT_RATE, OPT_DEDUP, OPT_SYSLOG,
-	OPT_RING, OPT_METRICS_TOP, OPT_TRACEFS, OPT_INFO,
+	OPT_RING, OPT_METRICS_TOP, OPT_TRACEFS, OPT_INFO, OPT_BOUNDARIES,
 };
 
 static const struct argp_option options[] = {
@@ -84,6 +85,9 @@ static const struct argp_option options[] = {
 	  "Legal (info) findings: 'count' only (default); 'first' of each "
 	  "stack printed, the rest counted; 'all' printed", 0 },
 	{ "syslog", OPT_SYSLOG, NULL, 0, "Also send findings to syslog", 0 },
+	{ "boundaries", OPT_BOUNDARIES, "FROM", 0,
+	  "Section boundaries from 'probes' (default) or 'watch': a hardware"
+	  " watchpoint on each thread's lazy state (7.0+, needs -p)", 0 },
 	{ 0 },
 };
 
@@ -332,6 +336,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		if (info_parse(arg, &cfg->info))
 			return fail(st, "unknown --info '%s': use count, "
 				    "first or all", arg);
+		break;
+	case OPT_BOUNDARIES:
+		if (strcmp(arg, "probes") && strcmp(arg, "watch"))
+			return fail(st, "unknown --boundaries '%s': use probes "
+				    "or watch", arg);
+		cfg->watch = !strcmp(arg, "watch");
+		break;
+	case ARGP_KEY_END:
+		/* One watchpoint per thread: of one process, not every task. */
+		if (cfg->watch && !cfg->pid)
+			return fail(st, "--boundaries watch needs -p PID");
+		if (cfg->watch && cfg->uprobe_target)
+			return fail(st, "--boundaries watch traces the kernel, "
+				    "not --uprobe-target");
 		break;
 	case ARGP_KEY_ARG:
 		if (pc->npos == 0) {

@@ -41,6 +41,7 @@ struct lt_config {
 	bool syslog;			/* --syslog */
 	unsigned int info;		/* --info: enum lt_info_mode */
 	unsigned int ring_kib;		/* --ring-buffer, 0 = built-in 1 MiB */
+	bool watch;			/* --boundaries watch */
 	char err[160];			/* why parsing failed */
 };
 

@@ -25,6 +25,7 @@
 #include "setup.h"
 #include "stack_cache.h"
 #include "summary.h"
+#include "watch.h"
 
 static volatile sig_atomic_t exiting;
 
@@ -84,7 +85,7 @@ static int poll_loop(struct lt_session *s)
 	sigaction(SIGTERM, &sa, NULL);
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.lt_rb), on_finding,
 				 s, NULL);
-	if (!s->rb) {
+	if (!s->rb || watch__poll_add(s, s->rb)) {
 		lt_err("cannot open the ring buffer: %s", strerror(errno));
 		return 2;
 	}

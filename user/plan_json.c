@@ -30,6 +30,10 @@ void plan_json_fields(struct lt_session *s, json_object *o)
 			       json_object_new_string(state_src_name(s->sp.primary)));
 	json_object_object_add(o, "state_crosscheck",
 			       json_object_new_string(state_src_name(s->sp.secondary)));
+	/* only when asked: the default plan's fields stay as they were */
+	if (s->plan.ev[LT_EV_ENTER].method == LT_M_WATCH)
+		json_object_object_add(o, "boundaries", json_object_new_string(
+			s->feat.watch_per_cpu ? "watch_per_cpu" : "watch"));
 }
 
 void plan_json_print(struct lt_session *s)

@@ -46,6 +46,32 @@ static void events(struct lt_session *s, FILE *out)
 	}
 }
 
+/* --boundaries watch: what it covers, its limits and its cost. */
+static void watch(struct lt_session *s, FILE *out)
+{
+	if (s->plan.ev[LT_EV_ENTER].method != LT_M_WATCH)
+		return;
+	fprintf(out, "\nboundaries: a write watchpoint on the counters of each "
+		"thread of pid %d\n", s->cfg.pid);
+	if (s->feat.watch_per_cpu)
+		fprintf(out, "  arm64 has kernel watchpoints per CPU only "
+			"(hw_breakpoint.c:578):\n  one per thread on each "
+			"CPU, so as many threads as free watchpoint\n"
+			"  registers (2 to 16 by CPU model)\n");
+	else
+		fprintf(out, "  per thread, in the debug registers only while "
+			"it runs: any number\n  of threads\n");
+	fprintf(out, "  cost: a debug exception and a program run per write, "
+		"two a section\n"
+		"  threads created later: watched once the loader has the "
+		"fork record\n  (-v says when); writes before that count as "
+		"resyncs\n"
+		"  not seen: an enable or disable while paused (it writes "
+		"nothing)\n"
+		"  a helper process keeps the capabilities to open them "
+		"(perf_event_open)\n");
+}
+
 static void state(struct lt_session *s, FILE *out)
 {
 	const struct lt_state_plan *sp = &s->sp;
@@ -125,6 +151,7 @@ void plan_print(struct lt_session *s, FILE *out)
 		fprintf(out, "per-CPU maps: preallocated, ~1.8 MB a CPU (%s)\n",
 			s->feat.prealloc_why);
 	events(s, out);
+	watch(s, out);
 	state(s, out);
 	lost(s, out);
 }

@@ -19,6 +19,7 @@ struct bpf_link;
 struct ring_buffer;
 struct lt_alerts;
 struct lt_http;
+struct lt_watch;
 
 struct lt_session {
 	struct lt_config cfg;
@@ -45,6 +46,7 @@ struct lt_session {
 	struct lt_alerts *alerts;	/* alerts.c: dedup, rate, syslog */
 	struct lt_http *http;		/* the --metrics server */
 	struct lt_stack_cache *stack_cache; /* stack_cache.c */
+	struct lt_watch *watch;		/* watch.c: --boundaries watch */
 };
 
 #endif

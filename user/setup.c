@@ -369,6 +369,29 @@ static int check_judging(struct lt_session *s)
 	return 0;
 }
 
+/*
+ * --boundaries watch needs the 7.0 counters and the kernel's breakpoint
+ * PMU (CONFIG_HAVE_HW_BREAKPOINT registers it as "breakpoint").
+ */
+static void watch_feature(struct lt_session *s)
+{
+	struct lt_features *f = &s->feat;
+
+	f->watch = s->cfg.watch;
+	/* arm64 refuses per-task kernel watchpoints ("would complicate the
+	 * stepping code", 7.2 arch/arm64/kernel/hw_breakpoint.c:578-581):
+	 * each thread takes one on every CPU instead. */
+	f->watch_per_cpu = !strcmp(s->ki.machine, "aarch64");
+	if (!s->btf || !state_has_v7_counters(s->btf))
+		snprintf(f->watch_why, sizeof(f->watch_why),
+			 "no 7.0 counters in BTF (kernel before 7.0)");
+	else if (access("/sys/bus/event_source/devices/breakpoint", F_OK))
+		snprintf(f->watch_why, sizeof(f->watch_why),
+			 "no hardware breakpoint PMU in this kernel");
+	else
+		f->watch_ok = true;
+}
+
 int setup_discover(struct lt_session *s)
 {
 	struct lt_symsrc src;
@@ -403,6 +426,7 @@ int setup_discover(struct lt_session *s)
 		s->feat.prealloc_why = "PREEMPT_RT refills\n"
 			"  bpf_mem_alloc late: inserts in a burst would fail";
 	}
+	watch_feature(s);
 	rc = check_mode(s);
 	if (rc)
 		return rc;
@@ -415,6 +439,11 @@ int setup_discover(struct lt_session *s)
 		catalog_resolve(&src, &s->feat, s->cfg.mode, &s->plan);
 		state_plan(s->btf, &s->ki, &s->plan, &s->sp);
 		state_plan_stack(s->ks, s->btf, &s->ki, &s->sp);
+	}
+	/* the plan may show why; tracing without it would mislead */
+	if (s->feat.watch && !s->feat.watch_ok && !s->cfg.list_probes) {
+		lt_err("--boundaries watch: %s", s->feat.watch_why);
+		return 2;
 	}
 	if (s->sp.primary == LT_SRC_NONE) {
 		for (int e = 0; e < LT_EV_MAX; e++)

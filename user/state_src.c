@@ -233,6 +233,14 @@ static void take(struct lt_state_plan *sp, enum lt_state_src src)
 		sp->secondary = src;
 }
 
+bool state_has_v7_counters(const struct btf *btf)
+{
+	int task = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
+	int lms = task < 0 ? -1 : member_type(btf, task, "lazy_mmu_state");
+
+	return lms >= 0 && member_type(btf, lms, "enable_count") >= 0;
+}
+
 static void plan_counters(const struct btf *btf, struct lt_state_plan *sp)
 {
 	int task = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
@@ -441,7 +449,11 @@ void state_plan(const struct btf *btf, const struct lt_kinfo *ki,
 		plan_xen(btf, ki, sp);
 	}
 	plan_tif(ki, sp);
-	if (bounds) {
+	if (bounds && probes->ev[LT_EV_ENTER].method == LT_M_WATCH) {
+		take(sp, LT_SRC_EVENT_DEPTH);
+		note(sp, "section enter/leave: %s",
+		     "watchpoints, depth mirrored per thread");
+	} else if (bounds) {
 		take(sp, LT_SRC_EVENT_DEPTH);
 		note(sp, "section enter/leave: %s",
 		     "real symbols, depth tracked per task");

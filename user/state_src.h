@@ -54,6 +54,8 @@ struct lt_state_plan {
 void state_plan(const struct btf *btf, const struct lt_kinfo *ki,
 		const struct lt_plan *probes, struct lt_state_plan *sp);
 const char *state_src_name(enum lt_state_src src);
+/* task_struct.lazy_mmu_state with 7.0's {enable_count, pause_count} */
+bool state_has_v7_counters(const struct btf *btf);
 struct lt_ksyms;
 /* The kallsyms names state_plan_stack reads: the plan's symbol subset
  * must keep them (setup.c load_symbols). */

@@ -11,6 +11,7 @@
 #include "plan_json.h"
 #include "stack_cache.h"
 #include "summary.h"
+#include "watch.h"
 #include "symbolize.h"
 
 int summary_read_stats(struct lt_session *s, unsigned long long *stats)
@@ -138,6 +139,17 @@ static int comm_cmp(const void *a, const void *b)
 	       memcmp(&x->key, &y->key, sizeof(x->key));
 }
 
+static int bound_cmp(const void *a, const void *b)
+{
+	const struct lt_bound_row *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	if (x->key.event != y->key.event)
+		return x->key.event < y->key.event ? -1 : 1;
+	return x->key.depth < y->key.depth ? -1 : x->key.depth > y->key.depth;
+}
+
 int summary_read(struct lt_session *s, struct lt_summary *sum)
 {
 	size_t n;
@@ -170,6 +182,16 @@ int summary_read(struct lt_session *s, struct lt_summary *sum)
 		return err;
 	if (sum->ncomms)
 		qsort(sum->comms, sum->ncomms, sizeof(*sum->comms), comm_cmp);
+	if (s->watch) {
+		err = map_rows(bpf_map__fd(s->skel->maps.lt_bounds),
+			       sizeof(struct lt_bound_key), sizeof(__u64),
+			       (void **)&sum->bounds, &sum->nbounds);
+		if (err)
+			return err;
+		if (sum->nbounds)
+			qsort(sum->bounds, sum->nbounds, sizeof(*sum->bounds),
+			      bound_cmp);
+	}
 	read_misses(s, sum);
 	summary_event_misses(s, sum->ev_misses, sum->may_miss);
 	return summary_read_stats(s, sum->stats);
@@ -178,6 +200,7 @@ int summary_read(struct lt_session *s, struct lt_summary *sum)
 void summary_free(struct lt_summary *sum)
 {
 	free(sum->comms);
+	free(sum->bounds);
 	free(sum->groups);
 	sum->groups = NULL;
 }
@@ -305,6 +328,50 @@ static json_object *boundaries_json(const struct lt_summary *sum)
 	return o;
 }
 
+/* --boundaries watch: the threads, the traps, and every transition by
+ * (event, depth after it, stack of the code that wrote the counter). */
+static json_object *watch_json(struct lt_session *s,
+			       const struct lt_summary *sum)
+{
+	static const struct { const char *name; enum lt_stat st; } rows[] = {
+		{ "pauses", LT_ST_BOUND_PAUSE },
+		{ "resumes", LT_ST_BOUND_RESUME },
+		{ "traps", LT_ST_WATCH_TRAPS },
+		{ "resyncs", LT_ST_WATCH_RESYNC },
+		{ "undecoded", LT_ST_WATCH_UNDECODED },
+		{ "unwraps", LT_ST_WATCH_UNWRAP },
+		{ "threads_seeded", LT_ST_WATCH_THREADS },
+	};
+	const struct lt_watch_stats *ws = watch__stats(s);
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		json_object_object_add(o, rows[i].name, json_object_new_uint64(
+			sum->stats[rows[i].st]));
+	json_object_object_add(o, "threads_watched",
+			       json_object_new_uint64(ws->watched));
+	json_object_object_add(o, "threads_failed",
+			       json_object_new_uint64(ws->failed));
+	json_object_object_add(o, "threads_exited",
+			       json_object_new_uint64(ws->exited));
+	for (size_t i = 0; i < sum->nbounds; i++) {
+		const struct lt_bound_row *b = &sum->bounds[i];
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "event", json_object_new_string(
+			event_name(b->key.event)));
+		json_object_object_add(r, "depth", json_object_new_int(
+			b->key.depth));
+		json_object_object_add(r, "count", json_object_new_uint64(
+			b->count));
+		json_object_object_add(r, "stack", stack_json(s,
+			b->key.stack_id));
+		json_object_array_add(a, r);
+	}
+	json_object_object_add(o, "transitions", a);
+	return o;
+}
+
 static void print_json(struct lt_session *s, const struct lt_summary *sum)
 {
 	json_object *o = json_object_new_object(), *f = json_object_new_object();
@@ -353,6 +420,8 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 	json_object_object_add(o, "misses_by_event", misses_json(s, sum));
 	json_object_object_add(o, "may_lack", may_lack_json(sum));
 	json_object_object_add(o, "boundaries", boundaries_json(sum));
+	if (s->watch)
+		json_object_object_add(o, "watch", watch_json(s, sum));
 	if (sum->nprogs) {
 		json_object *pc = json_object_new_array();
 
@@ -412,6 +481,42 @@ static void print_misses(struct lt_session *s, const struct lt_summary *sum)
 			"(--mode kprobe skips far fewer runs)\n");
 }
 
+/* The code that opened sections, by frame 0 of the writing code: its
+ * function and depth (enters only; the JSON has every transition). */
+static void print_watch(struct lt_session *s, const struct lt_summary *sum)
+{
+	const struct lt_watch_stats *ws = watch__stats(s);
+	size_t shown = 0;
+
+	fprintf(s->out, "Sections (watch, %llu threads): %llu enters, "
+		"%llu leaves,\n  %llu pauses, %llu resumes; %llu traps",
+		ws->watched, sum->stats[LT_ST_BOUND_ENTER],
+		sum->stats[LT_ST_BOUND_LEAVE], sum->stats[LT_ST_BOUND_PAUSE],
+		sum->stats[LT_ST_BOUND_RESUME], sum->stats[LT_ST_WATCH_TRAPS]);
+	if (sum->stats[LT_ST_WATCH_RESYNC] || sum->stats[LT_ST_WATCH_UNDECODED])
+		fprintf(s->out, ", %llu missed or undecoded",
+			sum->stats[LT_ST_WATCH_RESYNC] +
+			sum->stats[LT_ST_WATCH_UNDECODED]);
+	fputc('\n', s->out);
+	if (ws->failed)
+		fprintf(s->out, "  %llu threads not watched (tid %u: %s)\n",
+			ws->failed, ws->last_tid, strerror(ws->last_err));
+	for (size_t i = 0; i < sum->nbounds && shown < 8; i++) {
+		const struct lt_bound_row *b = &sum->bounds[i];
+		__u64 frames[LT_MAX_STACK];
+		size_t n;
+		char buf[64];
+
+		if (b->key.event != LT_EV_ENTER)
+			continue;
+		n = stack_frames(s, b->key.stack_id, frames);
+		fprintf(s->out, "%s%8llu at depth %u in %.40s\n",
+			shown++ ? "" : "  opened by:\n", b->count, b->key.depth,
+			n ? ksyms_format(s->ks, frames[0], buf, sizeof(buf)) :
+			"(no stack)");
+	}
+}
+
 static void print_text(struct lt_session *s, const struct lt_summary *sum)
 {
 	size_t shown = 0;
@@ -456,6 +561,8 @@ static void print_text(struct lt_session *s, const struct lt_summary *sum)
 			"flush leave/enter pairs\n",
 			sum->stats[LT_ST_SWITCH_PAIRS],
 			sum->stats[LT_ST_FLUSH_PAIRS]);
+	if (s->watch)
+		print_watch(s, sum);
 	if (sum->stats[LT_ST_RTLOCK_WAIT])
 		fprintf(s->out, "Not sleeps: %llu PREEMPT_RT lock waits in "
 			"sections\n", sum->stats[LT_ST_RTLOCK_WAIT]);

@@ -6,6 +6,12 @@
 #include "comm_top.h"
 #include "session.h"
 
+/* --boundaries watch: one (event, depth, stack) row of lt_bounds. */
+struct lt_bound_row {
+	struct lt_bound_key key;
+	unsigned long long count;
+};
+
 struct lt_group {
 	struct lt_agg_key key;
 	struct lt_agg_val val;
@@ -35,6 +41,8 @@ struct lt_summary {
 	size_t ngroups;
 	struct lt_comm_row *comms;	/* exact count per comm, most first */
 	size_t ncomms;
+	struct lt_bound_row *bounds;	/* --boundaries watch, most first */
+	size_t nbounds;
 };
 
 /* Rows of the comms table the JSON summary shows. */

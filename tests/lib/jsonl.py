@@ -19,9 +19,17 @@ usage: jsonl.py FILE QUERY...
   total                 exact count of all findings
   hmax:NAME             upper bound of the highest non-empty bucket
   hge:NAME:LOW          samples in buckets of NAME whose lower bound >= LOW
+  trans:EV:DEPTH:FUNC   --boundaries watch transitions of EV (section_enter,
+                        ...) at DEPTH with FUNC in the stack; * for any
+  transtop:EV           sorted distinct top-frame functions of EV transitions
 """
 import json
 import sys
+
+
+def frame_fn(frame):
+    """ "zap_pte_range+0x12" -> zap_pte_range; ".constprop.0" dropped """
+    return frame.split("+")[0].split(".")[0]
 
 
 def main():
@@ -89,6 +97,17 @@ def main():
         elif q.startswith("framesbad:"):
             print(sum(1 for f in finds if f["kind"] == q[10:]
                       and not f.get("stack_frames", -1) >= len(f["stack"])))
+        elif q.startswith("trans:"):
+            _, ev, depth, fn = q.split(":")
+            print(sum(t["count"] for t in summary.get("watch", {}).get(
+                "transitions", []) if t["event"] == ev
+                and depth in ("*", str(t["depth"]))
+                and (fn == "*" or any(fn == frame_fn(s) for s in t["stack"]))))
+        elif q.startswith("transtop:"):
+            print(",".join(sorted({frame_fn(t["stack"][0]) if t["stack"]
+                                   else "-" for t in summary.get(
+                                       "watch", {}).get("transitions", [])
+                                   if t["event"] == q[9:]})))
         elif q.startswith("tids:"):
             print(len({f["tid"] for f in finds if f["kind"] == q[5:]}))
         else:

@@ -157,6 +157,38 @@ static void inline_boundaries_are_explained(void **state)
 	assert_non_null(strstr(ch->why, "xen_enter_lazy_mmu: Xen PV hook, idle"));
 }
 
+/* --boundaries watch takes every boundary event, before any probe; not
+ * asked for, it is not even a reason line. */
+static void watch_replaces_boundary_probes(void **state)
+{
+	struct env *e = *state;
+	struct lt_features f = all_on;
+
+	catalog_resolve(&e->src, &f, LT_MODE_AUTO, &e->plan);
+	assert_null(strstr(e->plan.ev[LT_EV_ENTER].why, "lazy_mmu_state"));
+	f.watch = f.watch_ok = true;
+	catalog_resolve(&e->src, &f, LT_MODE_AUTO, &e->plan);
+	for (int ev = LT_EV_ENTER; ev <= LT_EV_RESUME; ev++) {
+		const struct lt_choice *ch = &e->plan.ev[ev];
+
+		if (ev == LT_EV_FLUSH) {	/* a write to nothing */
+			assert_int_not_equal(ch->method, LT_M_WATCH);
+			continue;
+		}
+		assert_int_equal(ch->method, LT_M_WATCH);
+		assert_string_equal(ch->prog, "pe_watch");
+		assert_string_equal(ch->names[0], "task_struct.lazy_mmu_state");
+		assert_string_equal(method_name(ch->method), "watch");
+	}
+	/* asked for where it cannot work: said why, probes as before */
+	f.watch_ok = false;
+	snprintf(f.watch_why, sizeof(f.watch_why), "no hardware breakpoint PMU");
+	catalog_resolve(&e->src, &f, LT_MODE_AUTO, &e->plan);
+	assert_int_equal(e->plan.ev[LT_EV_ENTER].method, LT_M_NONE);
+	assert_non_null(strstr(e->plan.ev[LT_EV_ENTER].why,
+		"task_struct.lazy_mmu_state: no hardware breakpoint PMU"));
+}
+
 static void host_like_kernel_falls_back_to_tracepoints(void **state)
 {
 	struct env *e = *state;
@@ -403,6 +435,7 @@ int main(void)
 		cmocka_unit_test(preempt_model),
 		cmocka_unit_test(arm64_7_not_tif),
 		cmocka_unit_test(uprobe_target_uses_the_model),
+		cmocka_unit_test(watch_replaces_boundary_probes),
 	};
 	return cmocka_run_group_tests_name("catalog", tests, setup, teardown);
 }

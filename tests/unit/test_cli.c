@@ -163,6 +163,27 @@ static void positional_limits(void **state)
 	assert_non_null(strstr(c.err, "unexpected argument '3'"));
 }
 
+static void boundaries(void **state)
+{
+	struct lt_config c;
+
+	assert_int_equal(PARSE(&c, "-p", "7"), 0);
+	assert_false(c.watch);
+	assert_int_equal(PARSE(&c, "-p", "7", "--boundaries", "watch"), 0);
+	assert_true(c.watch);
+	assert_int_equal(PARSE(&c, "--boundaries", "watch", "-p", "7"), 0);
+	assert_true(c.watch);	/* the check runs after every option */
+	assert_int_equal(PARSE(&c, "-p", "7", "--boundaries", "probes"), 0);
+	assert_false(c.watch);
+	assert_int_not_equal(PARSE(&c, "--boundaries", "watch"), 0);
+	assert_string_equal(c.err, "--boundaries watch needs -p PID");
+	assert_int_not_equal(PARSE(&c, "-p", "7", "--boundaries", "dr7"), 0);
+	assert_non_null(strstr(c.err, "unknown --boundaries 'dr7'"));
+	assert_int_not_equal(PARSE(&c, "-p", "7", "--boundaries", "watch",
+				   "--uprobe-target", "/bin/true"), 0);
+	assert_non_null(strstr(c.err, "not --uprobe-target"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +194,7 @@ int main(void)
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(fail_on_long_list),
 		cmocka_unit_test(positional_limits),
+		cmocka_unit_test(boundaries),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

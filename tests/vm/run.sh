@@ -987,6 +987,22 @@ if wanted bookworm && boot bookworm tests/vm/guest-old.sh; then
 	plan_has $F 6.1 tlb_flush fentry flush_tlb_mm_range
 fi
 
+# ---------------- --boundaries watch: exact section boundaries ----------
+# Where the 7.0 helpers are inline (Debian's 7.2 on x86 and arm64), a
+# hardware watchpoint on each thread's counters (guest-watch.sh).
+. tests/vm/check-watch.sh
+if wanted watch-sid &&
+   boot_kmod watch-sid sid sid-amd64-cloud tests/vm/guest-watch.sh; then
+	check_watch $T/watch-sid/files "sid amd64 watch"
+fi
+if ! wanted watch-sid-arm64; then
+	:
+elif ! command -v qemu-system-aarch64 >/dev/null; then
+	not_ok "sid arm64 watch: qemu-system-aarch64 not installed"
+elif boot_kmod watch-sid-arm64 sid sid-arm64-cloud tests/vm/guest-watch.sh; then
+	check_watch $T/watch-sid-arm64/files "sid arm64 watch"
+fi
+
 # ---------------- stress-ng: real workloads nobody here wrote ----------------
 # Debian's stress-ng (scripts/fetch-stress-ng.sh), one stressor at a time
 # (guest-stress.sh), under lazytrace streaming every finding with its

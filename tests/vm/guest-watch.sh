@@ -1,0 +1,63 @@
+#!/bin/sh
+# Guest side of the --boundaries watch test (tests/vm/run.sh check_watch):
+# lazytrace -p on lt-sections, whose own counts of the sections it makes
+# (one per page-table page each mprotect and munmap covers) the host
+# compares with the watch's; a second thread created after the start;
+# then the injection module's words written by another lt-sections, each
+# transition of which the host counts from the words.
+. /lt/guest-lib.sh
+emit_dmesg_at_exit
+echo "KERNEL $(uname -r) $(uname -m)"
+
+# sections_start NAME: lt-sections --fifo 40 16 behind two FIFOs
+# (blocking reads, no polling in the window), its READY line to NAME.out
+sections_start() {
+	mkfifo /tmp/$1.in /tmp/$1.pipe
+	/lt/lt-sections --fifo 40 16 </tmp/$1.in >/tmp/$1.pipe &
+	SEC_PID=$!
+	exec 3>/tmp/$1.in 4</tmp/$1.pipe
+	read -r line <&4
+	echo "$line" >/tmp/$1.out
+	case $line in READY*) ;; *) echo "lt-sections not ready"; return 1 ;; esac
+}
+
+# sections_cmd NAME CMD: one command, its answer appended to NAME.out
+sections_cmd() {
+	echo "$2" >&3
+	read -r line <&4
+	echo "$line" >>/tmp/$1.out
+}
+
+sections_end() {
+	exec 3>&- 4<&-
+	wait $SEC_PID
+	echo "EXIT lt-sections-$1 $?"
+	emit_file $1.out /tmp/$1.out
+}
+
+load_inject || exit 1
+
+# 1. the workload's sections, the main thread and one created later
+sections_start work || exit 1
+emit_plan -v -p $SEC_PID --boundaries watch
+start_lt watch -p $SEC_PID --boundaries watch --info first -v || exit 1
+sections_cmd work main
+sections_cmd work spawn
+tid=$(sed -n 's/^THREAD tid=\([0-9]*\)/\1/p' /tmp/work.out)
+# its watchpoint is in once lazytrace says so (-v)
+wait_line /tmp/watch.err "watching tid $tid " 120 || exit 1
+sections_cmd work thread
+stop_lt watch
+sections_end work
+
+# 2. the module's words, from one watched thread
+sections_start inj || exit 1
+start_lt inj -p $SEC_PID --boundaries watch --info first || exit 1
+for w in "nest 5" "enable_paused 3" "hold 20" "alloc 2" "unbalanced 2" \
+	 "open_user 2" "close" "sleep 1" "flush 2"; do
+	sections_cmd inj "ctl $w"
+done
+stop_lt inj
+sections_end inj
+unload_inject
+exit 0
