@@ -61,7 +61,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test
 
 .PHONY: all bin arm64 deps demo demo-xen test unit-test host-test vm-test clean workloads vmlinux
 .PHONY: install metrics-test install-test report-test deb image package-test
-.PHONY: bench bench-smoke bench-loader field
+.PHONY: bench bench-smoke bench-loader bench-watch field
 .PHONY: fuzz fuzz-smoke fuzz-long asan asan-test
 
 all: $(OUT)/lazytrace
@@ -267,6 +267,11 @@ bench: all workloads models
 
 bench-smoke: all workloads models
 	scripts/bench.sh --smoke
+
+# The cost of --boundaries watch, per section and per workload (a
+# benchmark too: docs/PERFORMANCE.md).
+bench-watch: all workloads
+	scripts/bench-watch.sh
 
 # The loader's instructions per streamed finding (docs/PERFORMANCE.md):
 # callgrind counts instructions, so the figure does not depend on load.

@@ -135,6 +135,8 @@ enum lt_stat {
 	LT_ST_WATCH_UNWRAP,			/* enable of a wrapped counter:
 						 * no section */
 	LT_ST_WATCH_THREADS,			/* threads seeded for a watch */
+	LT_ST_WATCH_REPEAT,			/* arm64: a store reported again
+						 * before it ran */
 	LT_ST_MAX
 };
 
@@ -247,7 +249,8 @@ struct lt_task {
 	unsigned int wrapped;		/* 7.x: a wrapped counter reported */
 	unsigned int watched;		/* --boundaries watch: depth and pause
 					 * mirror the task counters */
-	unsigned int pad;
+	unsigned int last_old;		/* arm64: old counters at ... */
+	unsigned long long last_pc;	/* ... the last hit's store */
 };
 
 /*

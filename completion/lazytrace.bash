@@ -6,7 +6,8 @@ _lazytrace()
 	local opts="--pid --cgroup --comm --duration --json --output --stacks
 		--verbose --fail-on --mode --rules --list-probes --by-cgroup
 		--btf --kallsyms --tracefs --uprobe-target --seed-v2 --metrics --metrics-top
-		--rate-limit --dedup --info --syslog --ring-buffer --help --version --usage"
+		--rate-limit --dedup --info --syslog --ring-buffer --boundaries --help
+		--version --usage"
 	local kinds="any alloc_in_lazy flush_in_lazy unbalanced_disable
 		enable_while_paused open_at_user_return open_at_exit
 		sleep_in_lazy nested_enter state_mismatch outer_lost_lazy"
@@ -45,6 +46,9 @@ _lazytrace()
 		return ;;
 	--info)
 		mapfile -t COMPREPLY < <(compgen -W "count first all" -- "$cur")
+		return ;;
+	--boundaries)
+		mapfile -t COMPREPLY < <(compgen -W "probes watch" -- "$cur")
 		return ;;
 	--fail-on)
 		# a comma list: complete the last element

@@ -340,6 +340,7 @@ static json_object *watch_json(struct lt_session *s,
 		{ "resyncs", LT_ST_WATCH_RESYNC },
 		{ "undecoded", LT_ST_WATCH_UNDECODED },
 		{ "unwraps", LT_ST_WATCH_UNWRAP },
+		{ "repeats", LT_ST_WATCH_REPEAT },
 		{ "threads_seeded", LT_ST_WATCH_THREADS },
 	};
 	const struct lt_watch_stats *ws = watch__stats(s);

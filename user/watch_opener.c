@@ -10,10 +10,10 @@
  * with the event's fd (SCM_RIGHTS) or an errno. It shares no memory with
  * the tracer, whose metrics server parses untrusted input.
  */
+#define _GNU_SOURCE 1	/* close_range */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#define _GNU_SOURCE 1
 #include <unistd.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>

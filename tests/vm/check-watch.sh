@@ -68,7 +68,7 @@ check_watch() {
 	trans:section_enter:2:lt_inject_nest 5
 	trans:section_enter:2:lt_inject_flush 2
 	trans:section_enter:2:lt_inject_open 1
-	trans:section_leave:255:lt_inject_unbalanced 2
+	trans:section_leave:255:* 2
 	trans:section_pause:1:lt_inject_enable_paused 3
 	trans:section_resume:1:lt_inject_enable_paused 3
 	hist:section_span:lt-sections 15
