@@ -337,6 +337,40 @@ static void chart(FILE *out, const struct lt_trace *const *t, int n, int c)
 }
 
 /* One card per trace: a row of two when comparing. */
+/* --boundaries watch: who opened and closed sections, at what depth. */
+static void boundaries(FILE *out, const struct lt_trace *t, int n, int i)
+{
+	fputs("<div class=\"card\">", out);
+	html_trace_tag(out, n, i);
+	if (!t->ntrans) {
+		fputs("<p class=\"off\">Not traced: boundaries came from "
+		      "probes (<code>--boundaries watch</code> gives them "
+		      "here).</p></div>\n", out);
+		return;
+	}
+	fputs("<table><tr><th>event</th><th class=\"n\">depth after</th>"
+	      "<th class=\"n\">count</th><th>code that wrote the counter"
+	      "</th></tr>\n", out);
+	for (size_t r = 0; r < t->ntrans && r < 24; r++) {
+		const struct lt_ttrans *x = &t->trans[r];
+
+		fputs("<tr><td>", out);
+		html_esc(out, x->event);
+		fprintf(out, "</td><td class=\"n\">%u</td><td class=\"n\">%"
+			PRIu64 "</td><td class=\"mono\">", x->depth, x->count);
+		for (size_t f = 0; f < x->nstack && f < 3; f++) {
+			if (f)
+				fputs(" &larr; ", out);
+			html_esc(out, x->stack[f]);
+		}
+		fputs("</td></tr>\n", out);
+	}
+	if (t->ntrans > 24)
+		fprintf(out, "<tr class=\"off\"><td colspan=\"4\">%zu more "
+			"in the JSON</td></tr>\n", t->ntrans - 24);
+	fputs("</table></div>\n", out);
+}
+
 static void per_trace(FILE *out, const struct lt_trace *const *t, int n,
 		      void (*fn)(FILE *, const struct lt_trace *, int, int), bool cols)
 {
@@ -390,6 +424,10 @@ void html_report_write(FILE *out, const struct lt_trace *const *t, int n)
 	}
 	if (n == 1)
 		fputs("</div>\n", out);
+	if (t[0]->ntrans || (n == 2 && t[1]->ntrans)) {
+		fputs("<h2>Section boundaries (watchpoints)</h2>\n", out);
+		per_trace(out, t, n, boundaries, true);
+	}
 	fputs("<h2>Findings</h2>\n", out);
 	per_trace(out, t, n, html_findings, false);
 	fputs("<h2>Top comms</h2>\n", out);

@@ -482,12 +482,29 @@ static void print_misses(struct lt_session *s, const struct lt_summary *sum)
 			"(--mode kprobe skips far fewer runs)\n");
 }
 
-/* The code that opened sections, by frame 0 of the writing code: its
- * function and depth (enters only; the JSON has every transition). */
+/* One place that opened sections: a depth and frame 0 of the writer. */
+struct opener {
+	unsigned int depth;
+	__u64 pc;
+	unsigned long long count;
+};
+
+static int opener_cmp(const void *a, const void *b)
+{
+	const struct opener *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->depth < y->depth ? -1 : x->depth > y->depth;
+}
+
+/* The code that opened sections, merged by depth and frame 0 (the JSON
+ * has every transition with its whole stack). */
 static void print_watch(struct lt_session *s, const struct lt_summary *sum)
 {
 	const struct lt_watch_stats *ws = watch__stats(s);
-	size_t shown = 0;
+	struct opener *o = calloc(sum->nbounds + 1, sizeof(*o));
+	size_t n = 0;
 
 	fprintf(s->out, "Sections (watch, %llu threads): %llu enters, "
 		"%llu leaves,\n  %llu pauses, %llu resumes; %llu traps",
@@ -502,20 +519,33 @@ static void print_watch(struct lt_session *s, const struct lt_summary *sum)
 	if (ws->failed)
 		fprintf(s->out, "  %llu threads not watched (tid %u: %s)\n",
 			ws->failed, ws->last_tid, strerror(ws->last_err));
-	for (size_t i = 0; i < sum->nbounds && shown < 8; i++) {
+	for (size_t i = 0; o && i < sum->nbounds; i++) {
 		const struct lt_bound_row *b = &sum->bounds[i];
 		__u64 frames[LT_MAX_STACK];
-		size_t n;
-		char buf[64];
+		__u64 pc = stack_frames(s, b->key.stack_id, frames) ?
+			   frames[0] : 0;
+		size_t j;
 
 		if (b->key.event != LT_EV_ENTER)
 			continue;
-		n = stack_frames(s, b->key.stack_id, frames);
+		for (j = 0; j < n; j++)
+			if (o[j].depth == b->key.depth && o[j].pc == pc)
+				break;
+		if (j == n)
+			o[n++] = (struct opener){ b->key.depth, pc, 0 };
+		o[j].count += b->count;
+	}
+	if (n)
+		qsort(o, n, sizeof(*o), opener_cmp);
+	for (size_t i = 0; i < n && i < 8; i++) {
+		char buf[64];
+
 		fprintf(s->out, "%s%8llu at depth %u in %.40s\n",
-			shown++ ? "" : "  opened by:\n", b->count, b->key.depth,
-			n ? ksyms_format(s->ks, frames[0], buf, sizeof(buf)) :
+			i ? "" : "  opened by:\n", o[i].count, o[i].depth,
+			o[i].pc ? ksyms_format(s->ks, o[i].pc, buf, sizeof(buf)) :
 			"(no stack)");
 	}
+	free(o);
 }
 
 static void print_text(struct lt_session *s, const struct lt_summary *sum)

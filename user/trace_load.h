@@ -38,6 +38,15 @@ struct lt_tgroup {
 	bool has_counted;	/* the summary had a group for this stack */
 };
 
+/* --boundaries watch: one (event, depth, stack) row of summary.watch */
+struct lt_ttrans {
+	char *event;
+	unsigned int depth;
+	uint64_t count;
+	char **stack;
+	size_t nstack;
+};
+
 struct lt_tcomm {
 	char *comm;
 	uint64_t findings;
@@ -71,6 +80,8 @@ struct lt_trace {
 	size_t nkinds, nevents;
 	struct lt_tprobe *probes;
 	size_t nprobes;
+	struct lt_ttrans *trans;	/* summary.watch.transitions */
+	size_t ntrans;
 
 	/* Loader scratch: the last histogram per (name, comm, cgroup). */
 	struct lt_hrec *hrecs;

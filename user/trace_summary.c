@@ -51,6 +51,41 @@ void tsum_free(struct lt_trace *t)
 	free(t->events);
 	t->kinds = t->events = NULL;
 	t->nkinds = t->nevents = 0;
+	for (size_t i = 0; i < t->ntrans; i++) {
+		free(t->trans[i].event);
+		tj_free_stack(t->trans[i].stack, t->trans[i].nstack);
+	}
+	free(t->trans);
+	t->trans = NULL;
+	t->ntrans = 0;
+}
+
+/* --boundaries watch: summary.watch.transitions, when there is one. */
+static int load_watch(struct loader *l, json_object *o)
+{
+	struct lt_trace *t = l->t;
+	json_object *w, *a;
+	bool ok = true;
+
+	if (!json_object_object_get_ex(o, "watch", &w))
+		return 0;
+	a = tj_field(l, w, "transitions", json_type_array, &ok);
+	for (size_t i = 0; ok && i < json_object_array_length(a); i++) {
+		json_object *r = tj_obj_at(l, a, i, "transition");
+		struct lt_ttrans *d;
+
+		if (!r)
+			return -1;
+		t->trans = tj_grow(t->trans, t->ntrans, sizeof(*t->trans));
+		d = &t->trans[t->ntrans++];
+		memset(d, 0, sizeof(*d));
+		d->event = tj_strdup(tj_str(l, r, "event", &ok));
+		d->depth = (unsigned int)tj_u64(l, r, "depth", &ok);
+		d->count = tj_u64(l, r, "count", &ok);
+		if (ok && tj_read_stack(l, r, &d->stack, &d->nstack))
+			return -1;
+	}
+	return ok ? 0 : -1;
 }
 
 /* Kernel, rules, state sources and probes, from a plan or summary record. */
@@ -119,7 +154,8 @@ int tsum_load(struct loader *l, json_object *o, struct sgroup_list *sg)
 	t->gathers_fullmm = tj_u64(l, o, "gathers_fullmm", &ok);
 	t->gathers_ranged = tj_u64(l, o, "gathers_ranged", &ok);
 	if (!ok || load_kvs(l, o, "findings", &t->kinds, &t->nkinds) ||
-	    load_kvs(l, o, "events", &t->events, &t->nevents))
+	    load_kvs(l, o, "events", &t->events, &t->nevents) ||
+	    load_watch(l, o))
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(groups); i++) {
 		json_object *g = tj_obj_at(l, groups, i, "group");

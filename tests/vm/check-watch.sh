@@ -43,6 +43,10 @@ check_watch() {
 	summary.findings.nested_enter 0
 	summary.findings.unbalanced_disable 0
 	EOT
+	check "$L metrics: section enters and leaves on /metrics ($e)" eval \
+		'grep -qx "lazytrace_events_total{event=\"section_enter\"} $e" $F/watch.prom &&
+		 grep -qx "lazytrace_events_total{event=\"section_leave\"} $e" $F/watch.prom &&
+		 grep -q "^lazytrace_probe_info{.*method=\"watch\"" $F/watch.prom'
 
 	# 2. the module's words from one watched thread (guest-watch.sh);
 	# per word: enters, leaves, nested enters, as the kernel runs them
@@ -73,4 +77,15 @@ check_watch() {
 	trans:section_resume:1:lt_inject_enable_paused 3
 	hist:section_span:lt-sections 15
 	EOT
+	check "$L inject text: the same counts, from a second instance" eval \
+		'[ "$(exit_of $F injt)" = 0 ] &&
+		 grep -q "^Sections (watch, 1 threads): 23 enters, 25 leaves,\$" $F/inj.txt &&
+		 grep -q "^  3 pauses, 3 resumes; " $F/inj.txt &&
+		 grep -qE "^ +5 at depth 2 in lt_inject_nest\+" $F/inj.txt &&
+		 [ "$(awk "length > 79" $F/inj.txt | wc -l)" = 0 ]'
+	rm -f $F/inj.html
+	$B/lazytrace report $I -o $F/inj.html
+	check "$L report: a table of the boundaries, nest's inner enters" eval \
+		'grep -q "<h2>Section boundaries (watchpoints)</h2>" $F/inj.html &&
+		 grep -qE "<td>section_enter</td><td class=\"n\">2</td><td class=\"n\">[0-9]+</td><td class=\"mono\">lt_inject_nest" $F/inj.html'
 }

@@ -40,24 +40,37 @@ load_inject || exit 1
 # 1. the workload's sections, the main thread and one created later
 sections_start work || exit 1
 emit_plan -v -p $SEC_PID --boundaries watch
-start_lt watch -p $SEC_PID --boundaries watch --info first -v || exit 1
+ip link set lo up
+start_lt watch -p $SEC_PID --boundaries watch --info first -v \
+	--metrics 127.0.0.1:9464 || exit 1
 sections_cmd work main
 sections_cmd work spawn
 tid=$(sed -n 's/^THREAD tid=\([0-9]*\)/\1/p' /tmp/work.out)
 # its watchpoint is in once lazytrace says so (-v)
 wait_line /tmp/watch.err "watching tid $tid " 120 || exit 1
 sections_cmd work thread
+# the same counts on /metrics, scraped before the end
+wget -q -O /tmp/watch.prom http://127.0.0.1:9464/metrics
+emit_file watch.prom /tmp/watch.prom
 stop_lt watch
 sections_end work
 
 # 2. the module's words, from one watched thread
 sections_start inj || exit 1
 start_lt inj -p $SEC_PID --boundaries watch --info first || exit 1
+# a second instance on the same thread, as text: the same counts
+$LT -p $SEC_PID --boundaries watch -o /tmp/inj.txt 2>/tmp/injt.err &
+PID_injt=$!
+wait_line /tmp/injt.err "tracing with" 120 $PID_injt || exit 1
 for w in "nest 5" "enable_paused 3" "hold 20" "alloc 2" "unbalanced 2" \
 	 "open_user 2" "close" "sleep 1" "flush 2"; do
 	sections_cmd inj "ctl $w"
 done
 stop_lt inj
+kill -INT $PID_injt
+wait $PID_injt
+echo "EXIT injt $?"
+emit_file inj.txt /tmp/inj.txt
 sections_end inj
 unload_inject
 exit 0

@@ -416,6 +416,13 @@ check_old() {
 		grep -q "paravirt_enter_lazy_mmu: Xen PV hook, idle" $F/plan
 	check "$L plan: lines under 80 columns" \
 		[ "$(awk 'length > 79' $F/plan | wc -l)" -eq 0 ]
+	check "$L plan: --boundaries watch explained, probes kept" eval \
+		'[ "$(exit_of $F wplan)" = 0 ] &&
+		 grep -q "task_struct.lazy_mmu_state: no 7.0 counters in BTF" $F/wplan &&
+		 grep -q "paravirt_enter_lazy_mmu: Xen PV hook, idle" $F/wplan'
+	check "$L: --boundaries watch refused in one line, exit 2" eval \
+		'[ "$(exit_of $F wrun)" = 2 ] && [ "$(wc -l <$F/wrun)" = 1 ] &&
+		 grep -q "^lazytrace: --boundaries watch: no 7.0 counters" $F/wrun'
 	check "$L trace exits 0" [ "$(exit_of $F old)" = 0 ]
 	check "$L summary: state source none" \
 		[ "$($J $F/old.jsonl summary.state_source)" = none ]
