@@ -77,12 +77,13 @@ check_watch() {
 	trans:section_resume:1:lt_inject_enable_paused 3
 	hist:section_span:lt-sections 15
 	EOT
-	check "$L inject text: the same counts, from a second instance" eval \
-		'[ "$(exit_of $F injt)" = 0 ] &&
-		 grep -q "^Sections (watch, 1 threads): 23 enters, 25 leaves,\$" $F/inj.txt &&
-		 grep -q "^  3 pauses, 3 resumes; " $F/inj.txt &&
-		 grep -qE "^ +5 at depth 2 in lt_inject_nest\+" $F/inj.txt &&
-		 [ "$(awk "length > 79" $F/inj.txt | wc -l)" = 0 ]'
+	# 3. nest 5 and enable_paused 3 again, as text
+	check "$L text: the summary's section counts and openers" eval \
+		'[ "$(exit_of $F txt)" = 0 ] &&
+		 grep -q "^Sections (watch, 1 threads): 13 enters, 13 leaves,\$" $F/txt.txt &&
+		 grep -qE "^  3 pauses, 3 resumes; [0-9]+ traps\$" $F/txt.txt &&
+		 grep -qE "^ +5 at depth 2 in lt_inject_nest\+" $F/txt.txt &&
+		 [ "$(awk "length > 79" $F/txt.txt | wc -l)" = 0 ]'
 	rm -f $F/inj.html
 	$B/lazytrace report $I -o $F/inj.html
 	check "$L report: a table of the boundaries, nest's inner enters" eval \
