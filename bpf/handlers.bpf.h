@@ -292,9 +292,12 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
  * Outside a section by the primary source (nearly every event): only a
  * second source that says "inside" could make a finding (state_mismatch),
  * so one read of it settles the event before the interrupt test and the
- * cross-check. With --boundaries watch the mirror is that second source,
- * and this kept the cross-check off the allocation path: lt-munmap's
- * 102,400 page allocations cost 3.8 % with it (docs/PERFORMANCE.md).
+ * cross-check. With --boundaries watch not even that: the mirror is the
+ * second source, and a leave it missed shows as a resync at the thread's
+ * next write; its cross-check runs where the counters say "inside". Each
+ * step off the allocation path: lt-munmap's 102,400 page allocations
+ * under -p --boundaries watch, +3.7 % over -p with the full cross-check
+ * on each, +1.1 % with one read, (docs/PERFORMANCE.md).
  */
 static __always_inline bool idle_event(struct task_struct *t,
 				       struct lt_view *v)
@@ -303,7 +306,7 @@ static __always_inline bool idle_event(struct task_struct *t,
 
 	if (v->active)
 		return false;
-	if (cfg_src2 == LT_SRC_NONE || filtered_out())
+	if (cfg_src2 == LT_SRC_NONE || cfg_watch || filtered_out())
 		return true;
 	read_source(cfg_src2, t, &w);
 	return !w.active || w.unknown;
