@@ -9,11 +9,16 @@ check_watch() {
 	local F=$1 L=$2 W=$1/watch.jsonl I=$1/inj.jsonl c z e
 	echo "--- $L: $(cat $F/kernel 2>/dev/null)"
 	for ev in section_enter section_leave section_pause section_resume; do
-		plan_has $F "$L" $ev watch task_struct.lazy_mmu_state
+		check "$L plan: $ev via the watch" \
+			grep -qE "^$ev +watch +task_struct.lazy_mmu_state\$" $F/wplan
 	done
 	check "$L plan: what the watch covers and costs" eval \
-		'grep -q "^boundaries: a write watchpoint on the counters" $F/plan &&
-		 grep -q "^  cost: a debug exception and a program run" $F/plan'
+		'[ "$(exit_of $F wplan)" = 0 ] &&
+		 grep -q "^boundaries: a write watchpoint on the counters" $F/wplan &&
+		 grep -q "^  cost: a debug exception and a program run" $F/wplan &&
+		 [ "$(awk "length > 79" $F/wplan | wc -l)" = 0 ]'
+	check "$L: the watch tests ran to the end" \
+		[ -z "$(exit_of $F watch-tests)" ]
 
 	# 1. lt-sections' own count: one section for each page-table page
 	# each mprotect and munmap covered, the second thread's too

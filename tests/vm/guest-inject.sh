@@ -19,5 +19,9 @@ for w in "alloc 3" "alloc_nowait 4" "alloc_bh 2" "alloc_bh_in 2" "sleep 2" "open
 	echo "EXIT inject-$1 $?"
 	stop_lt "w_$1"
 done
+# --boundaries watch on the cloud kernels (not RT, not 16K)
+case $(uname -r) in
+*-cloud-*) . /lt/guest-watch.sh; watch_tests || echo "EXIT watch-tests 1" ;;
+esac
 unload_inject
 exit 0

@@ -10,5 +10,9 @@ echo "KERNEL $(uname -r) $(uname -m)"
 emit_plan -v
 load_inject || exit 1
 inject_one || exit 1
+# --boundaries watch on the cloud kernels (not RT, not 16K)
+case $(uname -r) in
+*-cloud-*) . /lt/guest-watch.sh; watch_tests || echo "EXIT watch-tests 1" ;;
+esac
 unload_inject
 exit 0

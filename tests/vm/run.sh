@@ -5,6 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
+. tests/vm/check-watch.sh
 B=build
 J=tests/lib/jsonl.py
 T=${LT_VM_OUT:-$B/vm}
@@ -13,7 +14,8 @@ mkdir -p "$T"
 
 payload() {	# payload DIR GUEST_SCRIPT BUILD_DIR ARCH [bpftrace]
 	mkdir -p "$1"
-	cp "$3"/lazytrace "$3"/nbcount "$3"/workloads/* tests/vm/guest-lib.sh "$1"/
+	cp "$3"/lazytrace "$3"/nbcount "$3"/workloads/* tests/vm/guest-lib.sh \
+		tests/vm/guest-watch.sh "$1"/
 	cp "$2" "$1"/test.sh
 	[ "$4" = amd64 ] && bpftool_payload "$1"
 	if [ "${5:-}" = bpftrace ]; then
@@ -762,6 +764,7 @@ sys.exit(len(a)!=2 or any(r['depth']!=255 or r['counter']!='enable_count' for r 
 if wanted sid-inject &&
    boot_kmod sid-inject sid sid-amd64-cloud tests/vm/guest-inject.sh; then
 	check_inject7 $T/sid-inject/files "sid amd64" "$W7"
+	check_watch $T/sid-inject/files "sid amd64 watch"
 fi
 
 # PREEMPT_RT (Debian's rt-amd64): the same table, and what RT changes.
@@ -850,6 +853,7 @@ elif ! command -v qemu-system-aarch64 >/dev/null; then
 	not_ok "sid arm64 inject: qemu-system-aarch64 not installed"
 elif boot_kmod sid-arm64-inject sid sid-arm64-cloud tests/vm/guest-inject1.sh; then
 	check_inject_one $T/sid-arm64-inject/files "sid arm64"
+	check_watch $T/sid-arm64-inject/files "sid arm64 watch"
 fi
 
 # 16 KiB pages (Debian's arm64-16k, guest-16k.sh): the module's words,
@@ -992,22 +996,6 @@ if wanted bookworm && boot bookworm tests/vm/guest-old.sh; then
 		      grep -q "tlb_next_batch: not in BTF" $F/plan'
 	plan_has $F 6.1 gather_batch_free fentry tlb_batch_pages_flush
 	plan_has $F 6.1 tlb_flush fentry flush_tlb_mm_range
-fi
-
-# ---------------- --boundaries watch: exact section boundaries ----------
-# Where the 7.0 helpers are inline (Debian's 7.2 on x86 and arm64), a
-# hardware watchpoint on each thread's counters (guest-watch.sh).
-. tests/vm/check-watch.sh
-if wanted watch-sid &&
-   boot_kmod watch-sid sid sid-amd64-cloud tests/vm/guest-watch.sh; then
-	check_watch $T/watch-sid/files "sid amd64 watch"
-fi
-if ! wanted watch-sid-arm64; then
-	:
-elif ! command -v qemu-system-aarch64 >/dev/null; then
-	not_ok "sid arm64 watch: qemu-system-aarch64 not installed"
-elif boot_kmod watch-sid-arm64 sid sid-arm64-cloud tests/vm/guest-watch.sh; then
-	check_watch $T/watch-sid-arm64/files "sid arm64 watch"
 fi
 
 # ---------------- stress-ng: real workloads nobody here wrote ----------------
