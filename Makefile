@@ -8,7 +8,7 @@
 #   make deps       install the Debian build and test dependencies
 #   make demo       deps + build + boot a Debian 7.x kernel and trace a workload
 #   make demo-xen   the same on Debian's 6.12 as Xen PV dom0 (pre-7.0 errors)
-#   make test       deps + unit, host live, report, metrics, install, VM,
+#   make test       deps + unit, host live, golden, report, metrics, install, VM,
 #                   sanitizer and fuzz smoke tests, benchmark smoke run
 #   make install    build/lazytrace, man page, bash completion
 #                   (DESTDIR=, prefix=/usr/local)
@@ -60,7 +60,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/unit/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all bin arm64 deps demo demo-xen test unit-test host-test vm-test clean workloads vmlinux
-.PHONY: install metrics-test install-test report-test deb image package-test
+.PHONY: install metrics-test install-test report-test golden-test deb image package-test
 .PHONY: bench bench-smoke bench-loader bench-watch field
 .PHONY: fuzz fuzz-smoke fuzz-long asan asan-test
 
@@ -178,6 +178,11 @@ host-test: all workloads $(OUT)/fixture_btf.o
 model-test: all models
 	tests/model/run.sh
 
+# Golden output files (tests/golden): text, JSON, plan, metrics, help and
+# report output byte for byte, what must vary normalized.
+golden-test: all models
+	tests/golden/run.sh
+
 # lazytrace report on the committed real VM traces, in headless Chromium.
 report-test: all models
 	tests/report/run.sh
@@ -246,7 +251,7 @@ asan:
 asan-test: asan workloads models
 	tests/sanitize/run.sh $(ASAN_OUT)
 
-test: deps unit-test host-test model-test report-test metrics-test install-test \
+test: deps unit-test host-test model-test golden-test report-test metrics-test install-test \
 	package-test \
 	vm-test asan-test fuzz-smoke bench-smoke
 
