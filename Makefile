@@ -36,13 +36,19 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 # The version has one home, the package's: debian/changelog (scripts/version.sh).
 LT_VERSION := $(shell scripts/version.sh)
-USER_CFLAGS := $(CFLAGS) $(CPPFLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf -DLT_VERSION='"$(LT_VERSION)"'
+# user/: the loader, one folder a stage of the flow from a kernel event to
+# each output (docs/ARCHITECTURE.md). Headers are included by name.
+USER_DIRS := user user/common user/discover user/load user/collect \
+	user/policy user/output user/metrics user/report
+USER_INC := $(addprefix -I,$(USER_DIRS))
+USER_CFLAGS := $(CFLAGS) $(CPPFLAGS) $(WARN) -I$(OUT) $(USER_INC) -Ibpf -DLT_VERSION='"$(LT_VERSION)"'
 LIBS := -lbpf -lelf -lz -lzstd -ljson-c -lcap
 LDFLAGS_STATIC := -static
 
 BPF_SRC := bpf/lazytrace.bpf.c
 BPF_HDRS := $(wildcard bpf/*.h)
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
+USER_HDRS := $(wildcard user/*.h user/*/*.h)
 USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
 # The metrics server links libmicrohttpd built without HTTPS from
 # Debian's source package (scripts/build-mhd.sh says why): Debian's own
@@ -50,10 +56,10 @@ USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
 MHD_DIR ?= $(OUT)/mhd
 MHD_LIB := $(MHD_DIR)/lib/libmicrohttpd.a
 MHD_HOST := $(if $(filter arm64,$(ARCH)),aarch64-linux-gnu)
-HTTP_OBJS := $(OUT)/user/http_server.o
+HTTP_OBJS := $(OUT)/user/metrics/http_server.o
 # The protobuf exposition: the server and its unit test link it.
 PB_GEN := $(OUT)/pb/prom_metrics.pb-c
-PB_OBJS := $(OUT)/user/metrics_pb.o $(PB_GEN).o
+PB_OBJS := $(OUT)/user/metrics/metrics_pb.o $(PB_GEN).o
 LIB_OBJS := $(filter-out $(OUT)/user/main.o $(HTTP_OBJS) $(PB_OBJS),$(USER_OBJS))
 
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
@@ -82,23 +88,23 @@ $(OUT)/lazytrace.bpf.o: $(BPF_SRC) $(BPF_HDRS) $(VMLINUX_DIR)/vmlinux.h
 $(OUT)/lazytrace.skel.h: $(OUT)/lazytrace.bpf.o
 	$(BPFTOOL) gen skeleton $< name lazytrace_bpf > $@
 
-$(OUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/lazytrace.h $(OUT)/lazytrace.skel.h
+$(OUT)/user/%.o: user/%.c $(USER_HDRS) bpf/lazytrace.h $(OUT)/lazytrace.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
-# io.prometheus.client messages (user/prom_metrics.proto), by protoc-c.
-$(PB_GEN).c $(PB_GEN).h: user/prom_metrics.proto
+# io.prometheus.client messages (user/metrics/prom_metrics.proto), by protoc-c.
+$(PB_GEN).c $(PB_GEN).h: user/metrics/prom_metrics.proto
 	@mkdir -p $(@D)
-	protoc-c --c_out=$(@D) --proto_path=user $<
+	protoc-c --c_out=$(@D) --proto_path=user/metrics $<
 
 $(PB_GEN).o: $(PB_GEN).c $(PB_GEN).h
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUT)/user/metrics_pb.o $(OUT)/user/http_server.o: $(PB_GEN).h
-$(OUT)/user/metrics_pb.o: USER_CFLAGS += -I$(OUT)/pb
-$(OUT)/user/http_server.o: $(MHD_LIB)
-$(OUT)/user/http_server.o: USER_CFLAGS += -I$(MHD_DIR)/include
-$(OUT)/user/cli.o $(OUT)/user/metrics.o: debian/changelog
+$(PB_OBJS) $(HTTP_OBJS): $(PB_GEN).h
+$(OUT)/user/metrics/metrics_pb.o: USER_CFLAGS += -I$(OUT)/pb
+$(HTTP_OBJS): $(MHD_LIB)
+$(HTTP_OBJS): USER_CFLAGS += -I$(MHD_DIR)/include
+$(OUT)/user/discover/cli.o $(OUT)/user/metrics/metrics.o: debian/changelog
 
 $(MHD_LIB): scripts/build-mhd.sh
 	scripts/build-mhd.sh $(MHD_DIR) $(MHD_HOST)
@@ -215,12 +221,12 @@ vm-test: all workloads arm64
 # Sanitized builds link dynamically: the ASan runtime needs it.
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
-FUZZ_CFLAGS := $(SAN_FLAGS) $(WARN) -I$(OUT) -Iuser -Ibpf -DLT_VERSION='"$(LT_VERSION)"'
+FUZZ_CFLAGS := $(SAN_FLAGS) $(WARN) -I$(OUT) $(USER_INC) -Ibpf -DLT_VERSION='"$(LT_VERSION)"'
 FUZZ_OBJS := $(patsubst $(OUT)/user/%,$(OUT)/fuzzobj/%,$(LIB_OBJS))
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(OUT)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 ASAN_OUT := build/asan
 
-$(OUT)/fuzzobj/%.o: user/%.c $(wildcard user/*.h) bpf/lazytrace.h $(OUT)/lazytrace.skel.h
+$(OUT)/fuzzobj/%.o: user/%.c $(USER_HDRS) bpf/lazytrace.h $(OUT)/lazytrace.skel.h
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "report.h"
+#include "live.h"
 #include "stack_cache.h"
 
 static const char *const frames[] = {

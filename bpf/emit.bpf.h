@@ -46,7 +46,7 @@ static __always_inline bool filtered_out(void)
 }
 
 /*
- * Same bucket rule as user/hist.c: slot 0 holds 0, slot k >= 1 holds
+ * Same bucket rule as user/common/hist.c: slot 0 holds 0, slot k >= 1 holds
  * (2^(k-2), 2^(k-1)], i.e. {1}, {2}, {3,4}, {5..8}, ...: each slot is one
  * Prometheus native (schema 0) bucket, upper bound included, slot 0 the
  * zero bucket. slot = 1 + bit length of v - 1; after the loop x is 1 when
@@ -203,7 +203,7 @@ static __always_inline void fill_record(struct lt_finding *f,
  * Count first, stream second: the aggregation map is exact whatever the
  * ring buffer does, and every record the ring buffer refuses is counted.
  * The stack is unwound once, into the stack map; the record carries only
- * its id (user/stack_cache.c reads it), except when the stack map could
+ * its id (user/collect/stack_cache.c reads it), except when the stack map could
  * not take it: then the frames travel in the record, unwound a second time.
  */
 static __always_inline void emit(void *ctx, struct lt_ctx *c)

@@ -13,7 +13,7 @@
 #define LT_HIST_SLOTS	40	/* 0, then (2^(k-2), 2^(k-1)]: up to 2^38 */
 #define LT_MAX_PROBES	64	/* attach slots, see lt_probe_cookie */
 
-/* Logical events: the rows of the probe catalog (user/catalog.c). */
+/* Logical events: the rows of the probe catalog (user/discover/catalog.c). */
 enum lt_event {
 	LT_EV_ENTER,		/* section enter (arch or generic hook) */
 	LT_EV_LEAVE,		/* section leave */
@@ -34,7 +34,7 @@ enum lt_event {
 	LT_EV_MAX
 };
 
-/* Finding kinds. Names and order match lt_kind_names in user/rules.c. */
+/* Finding kinds. Names and order match lt_kind_names in user/discover/rules.c. */
 enum lt_kind {
 	LT_K_ALLOC_IN_LAZY,
 	LT_K_FLUSH_IN_LAZY,

@@ -5,7 +5,7 @@
 
 #include "lazytrace.h"
 
-/* Lazy-state plan (user/state_src.c decides it from the kernel's BTF). */
+/* Lazy-state plan (user/discover/state_src.c decides it from the kernel's BTF). */
 const volatile __u32 cfg_src = LT_SRC_NONE;	/* primary source */
 const volatile __u32 cfg_src2 = LT_SRC_NONE;	/* cross-check source */
 const volatile __u32 cfg_layout = LT_LAYOUT_V7;
@@ -65,7 +65,7 @@ struct {
  * Findings, per-comm counts and histograms are counted per CPU: a counter
  * that every CPU increments bounces its cache line between them, which
  * capped the findings storm (docs/PERFORMANCE.md) and would cost more on a
- * large machine. The loader adds the CPUs up (user/map_rows.c). The
+ * large machine. The loader adds the CPUs up (user/collect/map_rows.c). The
  * increments stay atomic: a program in interrupt context may update the
  * same slot on the same CPU.
  */

@@ -278,7 +278,7 @@ static __always_inline int on_watch(struct bpf_perf_event_data *ctx)
 	struct lt_view v = { 0 };
 
 	stat_inc(LT_ST_WATCH_TRAPS);
-	/* arm64 watches per CPU (user/watch.c): any task writing that
+	/* arm64 watches per CPU (user/load/watch.c): any task writing that
 	 * address there, e.g. one given a freed thread's task_struct */
 	if (filtered_out())
 		return 0;

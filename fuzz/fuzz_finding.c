@@ -10,7 +10,7 @@
  */
 #include <json-c/json.h>
 #include "fuzz.h"
-#include "report.h"
+#include "live.h"
 
 /* Real names, from a 6.18 /proc/kallsyms, at made-up addresses. */
 static const char ksyms_text[] =

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for user/http_accept.c: the input is an Accept header.
+ * libFuzzer target for user/metrics/http_accept.c: the input is an Accept header.
  * Checks the contract, not just "no crash": protobuf is chosen only when
  * the header names the delimited MetricFamily stream, and the answer does
  * not depend on anything after a NUL.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "../user/http_accept.h"
+#include "http_accept.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

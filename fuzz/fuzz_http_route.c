@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for user/http_route.c. Input layout: first byte's low
+ * libFuzzer target for user/metrics/http_route.c. Input layout: first byte's low
  * bit = has_query, then "METHOD\0URL" (a missing NUL leaves url NULL).
  * Checks the contract, not just "no crash": every answer is 200 with a
  * page or a 4xx without one.
@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../user/http_route.h"
+#include "http_route.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

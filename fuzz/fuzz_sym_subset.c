@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The planning subset (user/sym_subset.c) against the whole table: the same
+ * The planning subset (user/discover/sym_subset.c) against the whole table: the same
  * input read as kallsyms and as a filter list, once whole and once through
  * lines_naming() with the catalog's names. The subset must answer every
  * catalog name exactly as the whole table does (the same symbols at the

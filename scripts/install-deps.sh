@@ -24,7 +24,7 @@ PKGS+=(debhelper lintian buildah podman runc)
 PKGS+=(systemd strace)
 # The protobuf exposition with native histograms:
 # protoc-c generates the io.prometheus.client messages, libprotobuf-c
-# packs them (user/prom_metrics.proto, user/metrics_pb.c).
+# packs them (user/metrics/prom_metrics.proto, user/metrics/metrics_pb.c).
 PKGS+=(libprotobuf-c-dev protobuf-c-compiler)
 # make bench / bench-smoke: Debian's bpftrace runs in the VM beside
 # lazytrace (docs/PERFORMANCE.md).

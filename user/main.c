@@ -20,7 +20,7 @@
 #include "plan_json.h"
 #include "plan_print.h"
 #include "ratelimit.h"
-#include "report.h"
+#include "live.h"
 #include "report_cmd.h"
 #include "setup.h"
 #include "stack_cache.h"

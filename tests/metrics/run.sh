@@ -162,7 +162,7 @@ hostile() {	# hostile CASE EXPECTED: exactly that answer
 	if [ "$got" = "$2" ]; then ok "http $1: $got"
 	else not_ok "http $1: got '$got', expected $2"; fi
 }
-# lazytrace's own answers (user/http_route.c, user/http_server.c)
+# lazytrace's own answers (user/metrics/http_route.c, user/metrics/http_server.c)
 hostile get 200
 hostile index 200
 hostile head 200

@@ -1,5 +1,5 @@
 /*
- * The protobuf exposition (user/metrics_pb.c): the stream is cut by its
+ * The protobuf exposition (user/metrics/metrics_pb.c): the stream is cut by its
  * own varint prefixes, every message is decoded with protobuf-c and
  * compared with what went in, and the wire bytes are checked against the
  * published field numbers by a small decoder of this file's own that

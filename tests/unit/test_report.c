@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <json-c/json.h>
-#include "report.h"
+#include "live.h"
 #include "fixtures.h"
 
 static struct lt_session s;

@@ -3,7 +3,7 @@
 #ifndef LT_RULES_H
 #define LT_RULES_H
 
-#include "../bpf/lazytrace.h"
+#include "lazytrace.h"
 #include "state_src.h"
 
 enum lt_rules {

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "../bpf/lazytrace.h"
+#include "lazytrace.h"
 
 struct btf;
 struct lt_ksyms;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Streamed findings and histograms, as text or JSON Lines. */
-#ifndef LT_REPORT_H
-#define LT_REPORT_H
+#ifndef LT_LIVE_H
+#define LT_LIVE_H
 
 #include "session.h"
 

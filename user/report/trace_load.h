@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "../bpf/lazytrace.h"
+#include "lazytrace.h"
 #include "hist.h"
 
 struct lt_kv {

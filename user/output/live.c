@@ -5,11 +5,11 @@
 #include <time.h>
 #include <bpf/bpf.h>
 #include <json-c/json.h>
-#include "../bpf/lazytrace.h"
+#include "lazytrace.h"
 #include "comm.h"
 #include "hist.h"
 #include "map_rows.h"
-#include "report.h"
+#include "live.h"
 #include "stack_cache.h"
 
 /* Every flag of a full table decoded: 256 bytes cut real ones short. */

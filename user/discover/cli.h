@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "../bpf/lazytrace.h"
+#include "lazytrace.h"
 #include "catalog.h"
 
 #define LT_FAIL_ANY	(1u << LT_K_MAX)

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "../bpf/lazytrace.h"
+#include "lazytrace.h"
 
 /*
  * Slot of a value: 0 to slot 0, (2^(k-2), 2^(k-1)] to slot k >= 1. Slot k

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "../bpf/lazytrace.h"
+#include "lazytrace.h"
 
 #define LT_TOP_MAX	64
 #define LT_TOP_DEFAULT	10

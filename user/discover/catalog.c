@@ -341,7 +341,7 @@ static bool try_uprobe(const struct lt_candidate *c, const struct lt_symsrc *s,
 	return true;
 }
 
-/* A watchpoint on the task's counters (user/watch.c): one program for
+/* A watchpoint on the task's counters (user/load/watch.c): one program for
  * every boundary event. */
 static bool try_watch(const struct lt_candidate *c, const struct lt_symsrc *s,
 		      const struct lt_features *f, struct lt_choice *ch)

@@ -9,7 +9,7 @@
 #define LT_COMM_H
 
 #include <stdbool.h>
-#include "../bpf/lazytrace.h"
+#include "lazytrace.h"
 
 /*
  * Copies at most LT_COMM_LEN - 1 bytes of comm (NUL-terminated or not)

@@ -13,7 +13,7 @@
 #include "lazytrace.skel.h"
 #include "map_rows.h"
 #include "metrics.h"
-#include "report.h"
+#include "live.h"
 #include "rules.h"
 #include "session.h"
 #include "summary.h"

@@ -11,7 +11,7 @@
 #include "comm_top.h"
 #include "dedup.h"
 #include "ratelimit.h"
-#include "report.h"
+#include "live.h"
 
 struct lt_alerts {
 	struct lt_dedup seen;

@@ -2,10 +2,10 @@
 /*
  * The Prometheus protobuf exposition: io.prometheus.client.MetricFamily
  * messages, each after its length as a varint ("encoding=delimited"),
- * packed by protobuf-c from user/prom_metrics.proto. It exists for the
+ * packed by protobuf-c from user/metrics/prom_metrics.proto. It exists for the
  * native histograms the text format cannot carry.
  *
- * A slot k >= 1 holds (2^(k-2), 2^(k-1)] (user/hist.h): exactly native
+ * A slot k >= 1 holds (2^(k-2), 2^(k-1)] (user/common/hist.h): exactly native
  * bucket k - 1 of schema 0, and slot 0 (the value 0) is the zero bucket,
  * so the native histograms are the kernel's counts unchanged. The zero
  * threshold is tiny rather than 0: no integer but 0 falls under it, and a
