@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <bpf/libbpf.h>
@@ -16,11 +17,11 @@
 #include "attach.h"
 #include "harden.h"
 #include "http.h"
-#include "lazytrace.skel.h"
 #include "plan_json.h"
 #include "plan_print.h"
 #include "ratelimit.h"
 #include "live.h"
+#include "maps_read.h"
 #include "report_cmd.h"
 #include "setup.h"
 #include "stack_cache.h"
@@ -74,6 +75,18 @@ static void announce(struct lt_session *s)
 		lt_rulesets[s->rules].name);
 }
 
+/* The histograms as the maps hold them now (collect), printed (output). */
+static void print_hists(struct lt_session *s)
+{
+	struct hist_row *rows;
+	size_t n;
+
+	if (maps__hists(s, &rows, &n))
+		return;
+	report_hists(s, rows, n);
+	free(rows);
+}
+
 static int poll_loop(struct lt_session *s)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -83,9 +96,7 @@ static int poll_loop(struct lt_session *s)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.lt_rb), on_finding,
-				 s, NULL);
-	if (!s->rb || watch__poll_add(s, s->rb)) {
+	if (maps__ring_open(s, on_finding) || watch__poll_add(s, s->rb)) {
 		lt_err("cannot open the ring buffer: %s", strerror(errno));
 		return 2;
 	}
@@ -106,7 +117,7 @@ static int poll_loop(struct lt_session *s)
 		output_failed(s);
 		t = mono_now();
 		if (s->cfg.interval && t >= next) {
-			report_hists(s, bpf_map__fd(s->skel->maps.lt_hists));
+			print_hists(s);
 			next += s->cfg.interval;
 			if (s->cfg.count && ++printed >= s->cfg.count)
 				break;
@@ -135,8 +146,8 @@ static int finish(struct lt_session *s)
 	if (output_failed(s))
 		s->out = stderr;
 	if (!s->cfg.interval)
-		report_hists(s, bpf_map__fd(s->skel->maps.lt_hists));
-	if (summary_read(s, &sum)) {
+		print_hists(s);
+	if (maps__summary(s, &sum)) {
 		lt_err("cannot read the aggregation maps");
 		s->out = out;
 		return 2;
@@ -147,7 +158,7 @@ static int finish(struct lt_session *s)
 		summary_print(s, &sum);
 	}
 	rc = summary_failed(&s->cfg, &sum);
-	summary_free(&sum);
+	maps__summary_free(&sum);
 	s->out = out;
 	return s->out_err ? 2 : rc;
 }

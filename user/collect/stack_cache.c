@@ -5,7 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
-#include "lazytrace.skel.h"
+#include "maps_read.h"
 #include "stack_cache.h"
 #include "symbolize.h"
 
@@ -17,20 +17,6 @@ struct lt_stack_cache {
 	struct lt_stack_fmt *tab;
 	size_t cap, used;
 };
-
-size_t stack_frames(struct lt_session *s, int id, unsigned long long *frames)
-{
-	size_t n = 0;
-
-	memset(frames, 0, LT_MAX_STACK * sizeof(*frames));
-	if (id < 0 || !s->skel ||
-	    bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.lt_stacks), &id,
-				frames))
-		return 0;
-	while (n < LT_MAX_STACK && frames[n])
-		n++;
-	return n;
-}
 
 static char *frames_json(struct lt_session *s, const unsigned long long *st,
 			 size_t first, size_t n)
@@ -175,7 +161,7 @@ const struct lt_stack_fmt *stack_cache_get(struct lt_session *s, int id)
 	e = slot_for(c, id);
 	if (e->json || e->text)
 		return e;
-	n = stack_frames(s, id, frames);
+	n = maps__stack(s, id, frames);
 	return n ? stack_cache_put(s, id, frames, n) : NULL;
 }
 

@@ -23,8 +23,6 @@ struct lt_stack_fmt {
 	size_t frames;		/* kernel frames captured, shown or not */
 };
 
-/* Frames of a stack id from the stack map; returns how many (0 if none). */
-size_t stack_frames(struct lt_session *s, int id, unsigned long long *frames);
 /* The formatted stack of id, cached; NULL when the map has no such id. */
 const struct lt_stack_fmt *stack_cache_get(struct lt_session *s, int id);
 /* Formats and caches the n frames of id (the stack map's, or a test's). */

@@ -11,19 +11,6 @@
 #include <string.h>
 #include "rules.h"
 
-static const char *const kind_names[LT_K_MAX] = {
-	[LT_K_ALLOC_IN_LAZY] = "alloc_in_lazy",
-	[LT_K_FLUSH_IN_LAZY] = "flush_in_lazy",
-	[LT_K_UNBALANCED_DISABLE] = "unbalanced_disable",
-	[LT_K_ENABLE_WHILE_PAUSED] = "enable_while_paused",
-	[LT_K_OPEN_AT_USER_RETURN] = "open_at_user_return",
-	[LT_K_OPEN_AT_EXIT] = "open_at_exit",
-	[LT_K_SLEEP_IN_LAZY] = "sleep_in_lazy",
-	[LT_K_NESTED_ENTER] = "nested_enter",
-	[LT_K_STATE_MISMATCH] = "state_mismatch",
-	[LT_K_OUTER_LOST_LAZY] = "outer_lost_lazy",
-};
-
 #define I LT_SEV_INFO
 #define W LT_SEV_WARNING
 #define E LT_SEV_ERROR
@@ -87,15 +74,10 @@ enum lt_rules rules_default(const struct lt_kinfo *ki,
 	return ki->major >= 7 ? LT_RULES_V7 : LT_RULES_PRE7;
 }
 
-const char *kind_name(unsigned int kind)
-{
-	return kind < LT_K_MAX ? kind_names[kind] : "unknown";
-}
-
 int kind_parse(const char *s, enum lt_kind *out)
 {
 	for (int k = 0; k < LT_K_MAX; k++) {
-		if (!strcmp(s, kind_names[k])) {
+		if (!strcmp(s, kind_name(k))) {
 			*out = (enum lt_kind)k;
 			return 0;
 		}
@@ -103,12 +85,3 @@ int kind_parse(const char *s, enum lt_kind *out)
 	return -EINVAL;
 }
 
-const char *severity_name(unsigned int sev)
-{
-	switch (sev) {
-	case LT_SEV_INFO: return "info";
-	case LT_SEV_WARNING: return "warning";
-	case LT_SEV_ERROR: return "error";
-	default: return "none";
-	}
-}

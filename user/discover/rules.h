@@ -4,6 +4,7 @@
 #define LT_RULES_H
 
 #include "lazytrace.h"
+#include "names.h"
 #include "state_src.h"
 
 enum lt_rules {
@@ -24,8 +25,6 @@ int rules_parse(const char *s, enum lt_rules *out);
 enum lt_rules rules_default(const struct lt_kinfo *ki,
 			    const struct lt_state_plan *sp);
 
-const char *kind_name(unsigned int kind);
 int kind_parse(const char *s, enum lt_kind *out);
-const char *severity_name(unsigned int sev);
 
 #endif

@@ -25,17 +25,6 @@
 #include "setup.h"
 #include "sym_subset.h"
 
-void lt_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lazytrace: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON (5.8+). */
 static int have_caps(void)
 {

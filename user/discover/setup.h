@@ -3,10 +3,8 @@
 #ifndef LT_SETUP_H
 #define LT_SETUP_H
 
+#include "log.h"
 #include "session.h"
-
-/* One line on stderr, "lazytrace: ..." */
-void lt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* 0, or 2 after printing why (a setup error). */
 int setup_discover(struct lt_session *s);

@@ -11,7 +11,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include "harden.h"
-#include "setup.h"
+#include "log.h"
 
 int harden_drop(void)
 {

@@ -18,7 +18,7 @@
 #include "http_accept.h"
 #include "http_route.h"
 #include "metrics.h"
-#include "setup.h"
+#include "log.h"
 
 #define HTTP_MAX_CONN	16	/* Prometheus needs one */
 #define HTTP_PER_IP	8

@@ -10,34 +10,11 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "hist.h"
-#include "lazytrace.skel.h"
-#include "map_rows.h"
+#include "maps_read.h"
 #include "metrics.h"
-#include "live.h"
+#include "names.h"
 #include "rules.h"
 #include "session.h"
-#include "summary.h"
-
-_Static_assert(sizeof(struct lt_comm_key) % 8 == 0,
-	       "map_rows() puts the value right after the key");
-
-static const struct {
-	const char *name, *help;
-	double scale;		/* 0: integer values as recorded */
-} hists[LT_H_MAX] = {
-	[LT_H_BATCH_PAGES] = { "lazytrace_gather_batch_pages",
-		"Pages in one mmu_gather page batch", 0 },
-	[LT_H_GATHER_BATCHES] = { "lazytrace_gather_batches",
-		"Page batches used by one mmu_gather", 0 },
-	[LT_H_FLUSH_SPAN] = { "lazytrace_flush_span_pages",
-		"Pages covered by one TLB flush", 0 },
-	[LT_H_DEPTH] = { "lazytrace_nesting_depth",
-		"Lazy MMU nesting depth at in-section events", 0 },
-	[LT_H_ALLOC_ORDER] = { "lazytrace_alloc_order",
-		"Order of page allocations", 0 },
-	[LT_H_SECTION_SPAN] = { "lazytrace_section_span_seconds",
-		"Outermost lazy MMU section, enter to leave", 1e-9 },
-};
 
 int metrics_read(struct lt_session *s, struct lt_metrics *m)
 {
@@ -46,16 +23,12 @@ int metrics_read(struct lt_session *s, struct lt_metrics *m)
 	int err;
 
 	memset(m, 0, sizeof(*m));
-	err = summary_read_stats(s, m->stats);
-	summary_event_misses(s, m->ev_misses, m->may_miss);
+	err = maps__stats(s, m->stats);
+	maps__event_misses(s, m->ev_misses, m->may_miss);
 	if (!err)
-		err = map_rows(bpf_map__fd(s->skel->maps.lt_comms),
-			       sizeof(struct lt_comm_key), sizeof(__u64),
-			       (void **)&m->comms, &m->ncomms);
+		err = maps__comms(s, &m->comms, &m->ncomms);
 	if (!err)
-		err = map_rows(bpf_map__fd(s->skel->maps.lt_hists),
-			       sizeof(rows->key), sizeof(rows->val),
-			       (void **)&rows, &n);
+		err = maps__hists(s, &rows, &n);
 	if (err) {
 		metrics_free(m);
 		return err;
@@ -229,9 +202,10 @@ int metrics_walk(const struct lt_metrics *m, struct lt_comm_top *top,
 		"Legal findings counted, not streamed: --info",
 		m->stats[LT_ST_INFO_HELD]);
 	for (unsigned int id = 0; id < LT_H_MAX; id++) {
-		e->family(ctx, hists[id].name, LT_MT_HISTOGRAM, hists[id].help);
-		e->histogram(ctx, hists[id].name, &m->hist[id],
-			     hists[id].scale);
+		const struct lt_hist_desc *h = &lt_hist_descs[id];
+
+		e->family(ctx, h->metric, LT_MT_HISTOGRAM, h->help);
+		e->histogram(ctx, h->metric, &m->hist[id], h->scale);
 	}
 	e->family(ctx, "lazytrace_probe_info", LT_MT_GAUGE,
 		  "The probe plan: one series per attached event");

@@ -3,36 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <bpf/bpf.h>
 #include <json-c/json.h>
 #include "lazytrace.h"
 #include "comm.h"
 #include "hist.h"
-#include "map_rows.h"
 #include "live.h"
+#include "names.h"
 #include "stack_cache.h"
 
 /* Every flag of a full table decoded: 256 bytes cut real ones short. */
 #define LT_GFP_TEXT	1024
-
-static const struct { const char *name, *unit; } hists[LT_H_MAX] = {
-	[LT_H_BATCH_PAGES] = { "batch_pages", "pages" },
-	[LT_H_GATHER_BATCHES] = { "gather_batches", "batches" },
-	[LT_H_FLUSH_SPAN] = { "flush_span", "pages" },
-	[LT_H_DEPTH] = { "nesting_depth", "depth" },
-	[LT_H_ALLOC_ORDER] = { "alloc_order", "order" },
-	[LT_H_SECTION_SPAN] = { "section_span", "ns" },
-};
-
-const char *hist_name(unsigned int id)
-{
-	return id < LT_H_MAX ? hists[id].name : "?";
-}
-
-const char *hist_unit(unsigned int id)
-{
-	return id < LT_H_MAX ? hists[id].unit : "?";
-}
 
 static const char *probe_name(struct lt_session *s, const struct lt_finding *f)
 {
@@ -314,14 +294,9 @@ static void hist_text(struct lt_session *s, const struct hist_row *rows,
 	}
 }
 
-void report_hists(struct lt_session *s, int fd)
+void report_hists(struct lt_session *s, struct hist_row *rows, size_t n)
 {
-	struct hist_row *rows;
-	size_t n, kept = 0;
-
-	if (map_rows(fd, sizeof(rows->key), sizeof(rows->val),
-		     (void **)&rows, &n))
-		return;
+	size_t kept = 0;
 
 	for (size_t i = 0; i < n; i++)	/* ids this build knows */
 		if (rows[i].key.hist < LT_H_MAX)
@@ -334,5 +309,4 @@ void report_hists(struct lt_session *s, int fd)
 	} else {
 		hist_text(s, rows, kept);
 	}
-	free(rows);
 }

@@ -3,23 +3,14 @@
 #ifndef LT_LIVE_H
 #define LT_LIVE_H
 
+#include "maps_read.h"
 #include "session.h"
 
 struct lt_finding;
 
-/* One row of the lt_hists map as map_rows() returns it. */
-struct hist_row {
-	struct lt_hist_key key;
-	struct lt_hist_val val;
-};
-_Static_assert(sizeof(struct lt_hist_key) % 8 == 0,
-	       "map_rows() puts the value right after the key");
-
 void report_finding(struct lt_session *s, const struct lt_finding *f);
-/* Every histogram in the map; fd is the lt_hists map. */
-void report_hists(struct lt_session *s, int fd);
-/* The histogram name and unit, as used in text and JSON. */
-const char *hist_name(unsigned int id);
-const char *hist_unit(unsigned int id);
+/* The n histogram rows of a maps__hists() snapshot; sorts rows[] in
+ * place. */
+void report_hists(struct lt_session *s, struct hist_row *rows, size_t n);
 
 #endif

@@ -1,14 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <time.h>
 #include "ratelimit.h"
-
-double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void ratelimit_init(struct lt_ratelimit *r, double rate, double now)
 {

@@ -4,6 +4,7 @@
 #define LT_RATELIMIT_H
 
 #include <stdbool.h>
+#include "clock.h"
 
 struct lt_ratelimit {
 	double rate;		/* tokens per second, 0 = unlimited */
@@ -11,8 +12,6 @@ struct lt_ratelimit {
 	double last;		/* seconds, monotonic */
 };
 
-/* CLOCK_MONOTONIC in seconds: the limiter's clock, and the poll loop's. */
-double mono_now(void);
 void ratelimit_init(struct lt_ratelimit *r, double rate, double now);
 /* Takes a token if one is there. */
 bool ratelimit_admit(struct lt_ratelimit *r, double now);

@@ -7,7 +7,7 @@
 #include "html_report.h"
 #include "html_tables.h"
 #include "html_style.h"
-#include "live.h"
+#include "names.h"
 #include "svg_hist.h"
 
 /* What each chart shows, in the order the page shows them. */

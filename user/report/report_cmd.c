@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include "html_report.h"
 #include "report_cmd.h"
-#include "setup.h"
+#include "log.h"
 #include "trace_load.h"
 
 struct report_args {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "hist.h"
-#include "live.h"
+#include "names.h"
 #include "trace_json.h"
 #include "trace_load.h"
 #include "trace_summary.h"
