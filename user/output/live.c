@@ -4,12 +4,16 @@
 #include <string.h>
 #include <time.h>
 #include <json-c/json.h>
+#include "json_keys.h"
 #include "lazytrace.h"
 #include "comm.h"
 #include "hist.h"
 #include "live.h"
 #include "names.h"
 #include "stack_cache.h"
+
+/* "key": in a hand-written format string, the key from json_keys.h */
+#define K(key)	"\"" key "\":"
 
 /* Every flag of a full table decoded: 256 bytes cut real ones short. */
 #define LT_GFP_TEXT	1024
@@ -55,13 +59,16 @@ static void finding_json(struct lt_session *s, const struct lt_finding *f,
 	char gfp[LT_GFP_TEXT], comm[LT_COMM_LEN], esc[2 * LT_GFP_TEXT];
 	FILE *o = s->out;
 
-	fprintf(o, "{\"type\":\"finding\",\"kind\":\"%s\",\"severity\":\"%s\","
-		"\"rules\":\"%s\",\"ts_ns\":%llu,\"pid\":%d,\"tid\":%d,",
+	fprintf(o, "{" K(LT_JK_TYPE) "\"" LT_JT_FINDING "\","
+		K(LT_JK_KIND) "\"%s\"," K(LT_JK_SEVERITY) "\"%s\","
+		K(LT_JK_RULES) "\"%s\"," K(LT_JK_TS_NS) "%llu,"
+		"\"pid\":%d,\"tid\":%d,",
 		kind_name(f->kind), severity_name(f->severity),
 		lt_rulesets[s->rules].name, f->ts_ns, (int)f->pid,
 		(int)f->tid);
-	fprintf(o, "\"comm\":%s,\"cpu\":%d,\"depth\":%d,\"pause\":%d,"
-		"\"cgroup_id\":%llu,\"event\":\"%s\",\"probe\":\"%s\"",
+	fprintf(o, K(LT_JK_COMM) "%s,\"cpu\":%d," K(LT_JK_DEPTH) "%d,"
+		"\"pause\":%d," K(LT_JK_CGROUP_ID) "%llu,"
+		K(LT_JK_EVENT) "\"%s\",\"probe\":\"%s\"",
 		jstr(comm_clean(f->comm, comm, true), esc, sizeof(esc)),
 		(int)f->cpu, (int)f->depth, (int)f->pause, f->cgroup_id,
 		event_name(f->event), probe_name(s, f));
@@ -88,7 +95,7 @@ static void finding_json(struct lt_session *s, const struct lt_finding *f,
 	if (f->kind == LT_K_UNBALANCED_DISABLE)	/* handlers.bpf.h */
 		fprintf(o, ",\"counter\":\"%s\"", f->detail ? "pause_count" :
 			"enable_count");
-	fprintf(o, ",\"stack_frames\":%zu,\"stack\":%s}\n", sf->frames,
+	fprintf(o, ",\"stack_frames\":%zu," K(LT_JK_STACK) "%s}\n", sf->frames,
 		sf->json ? sf->json : "[]");
 }
 
@@ -231,15 +238,15 @@ static void hist_json(struct lt_session *s, const struct hist_row *r)
 	char comm[LT_COMM_LEN];
 
 	comm_clean(r->key.comm, comm, true);
-	json_object_object_add(o, "type", json_object_new_string("histogram"));
-	json_object_object_add(o, "name", json_object_new_string(hist_name(r->key.hist)));
+	json_object_object_add(o, LT_JK_TYPE, json_object_new_string(LT_JT_HISTOGRAM));
+	json_object_object_add(o, LT_JK_NAME, json_object_new_string(hist_name(r->key.hist)));
 	json_object_object_add(o, "unit", json_object_new_string(hist_unit(r->key.hist)));
-	json_object_object_add(o, "scope", json_object_new_string(hist_scope(s, r->key.hist)));
-	json_object_object_add(o, "comm", json_object_new_string(comm));
+	json_object_object_add(o, LT_JK_SCOPE, json_object_new_string(hist_scope(s, r->key.hist)));
+	json_object_object_add(o, LT_JK_COMM, json_object_new_string(comm));
 	if (s->cfg.by_cgroup)
-		json_object_object_add(o, "cgroup_id",
+		json_object_object_add(o, LT_JK_CGROUP_ID,
 				       json_object_new_uint64(r->key.cgroup_id));
-	json_object_object_add(o, "total", json_object_new_uint64(
+	json_object_object_add(o, LT_JK_TOTAL, json_object_new_uint64(
 		hist_total(r->val.slots, LT_HIST_SLOTS)));
 	/* exact, as the kernel added it up: Prometheus' sample sum */
 	json_object_object_add(o, "sum", json_object_new_uint64(r->val.sum));
@@ -249,14 +256,14 @@ static void hist_json(struct lt_session *s, const struct hist_row *r)
 			uint64_t lo, hi;
 
 			hist_bounds(i, &lo, &hi);
-			json_object_object_add(e, "low", json_object_new_uint64(lo));
-			json_object_object_add(e, "high", json_object_new_uint64(hi));
-			json_object_object_add(e, "count",
+			json_object_object_add(e, LT_JK_LOW, json_object_new_uint64(lo));
+			json_object_object_add(e, LT_JK_HIGH, json_object_new_uint64(hi));
+			json_object_object_add(e, LT_JK_COUNT,
 					       json_object_new_uint64(r->val.slots[i]));
 			json_object_array_add(b, e);
 		}
 	}
-	json_object_object_add(o, "buckets", b);
+	json_object_object_add(o, LT_JK_BUCKETS, b);
 	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 }

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 #include "dedup.h"
+#include "json_keys.h"
 #include "plan_json.h"
 #include "stack_cache.h"
 #include "maps_read.h"
@@ -49,14 +50,14 @@ static json_object *dedup_json(struct lt_session *s, const struct lt_summary *su
 	for (long i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "kind", json_object_new_string(kind_name(r[i].kind)));
-		json_object_object_add(o, "severity", json_object_new_string(
+		json_object_object_add(o, LT_JK_KIND, json_object_new_string(kind_name(r[i].kind)));
+		json_object_object_add(o, LT_JK_SEVERITY, json_object_new_string(
 			severity_name(r[i].severity)));
 		json_object_object_add(o, "stack_id", json_object_new_int(r[i].stack_id));
-		json_object_object_add(o, "count", json_object_new_uint64(r[i].count));
-		json_object_object_add(o, "first_ns", json_object_new_uint64(r[i].first_ns));
-		json_object_object_add(o, "last_ns", json_object_new_uint64(r[i].last_ns));
-		json_object_object_add(o, "stack", stack_json(s, r[i].stack_id));
+		json_object_object_add(o, LT_JK_COUNT, json_object_new_uint64(r[i].count));
+		json_object_object_add(o, LT_JK_FIRST_NS, json_object_new_uint64(r[i].first_ns));
+		json_object_object_add(o, LT_JK_LAST_NS, json_object_new_uint64(r[i].last_ns));
+		json_object_object_add(o, LT_JK_STACK, stack_json(s, r[i].stack_id));
 		json_object_array_add(a, o);
 	}
 	free(r);
@@ -75,13 +76,13 @@ static json_object *comms_json(const struct lt_summary *sum)
 			json_object_put(r);
 			continue;
 		}
-		json_object_object_add(r, "comm", json_object_new_string_len(
+		json_object_object_add(r, LT_JK_COMM, json_object_new_string_len(
 			c->key.comm, strnlen(c->key.comm, LT_COMM_LEN)));
-		json_object_object_add(r, "kind", json_object_new_string(
+		json_object_object_add(r, LT_JK_KIND, json_object_new_string(
 			kind_name(c->key.kind)));
-		json_object_object_add(r, "severity", json_object_new_string(
+		json_object_object_add(r, LT_JK_SEVERITY, json_object_new_string(
 			severity_name(c->key.severity)));
-		json_object_object_add(r, "count", json_object_new_uint64(c->count));
+		json_object_object_add(r, LT_JK_COUNT, json_object_new_uint64(c->count));
 		json_object_array_add(a, r);
 	}
 	return a;
@@ -167,17 +168,17 @@ static json_object *watch_json(struct lt_session *s,
 		const struct lt_bound_row *b = &sum->bounds[i];
 		json_object *r = json_object_new_object();
 
-		json_object_object_add(r, "event", json_object_new_string(
+		json_object_object_add(r, LT_JK_EVENT, json_object_new_string(
 			event_name(b->key.event)));
-		json_object_object_add(r, "depth", json_object_new_int(
+		json_object_object_add(r, LT_JK_DEPTH, json_object_new_int(
 			b->key.depth));
-		json_object_object_add(r, "count", json_object_new_uint64(
+		json_object_object_add(r, LT_JK_COUNT, json_object_new_uint64(
 			b->count));
-		json_object_object_add(r, "stack", stack_json(s,
+		json_object_object_add(r, LT_JK_STACK, stack_json(s,
 			b->key.stack_id));
 		json_object_array_add(a, r);
 	}
-	json_object_object_add(o, "transitions", a);
+	json_object_object_add(o, LT_JK_TRANSITIONS, a);
 	return o;
 }
 
@@ -195,34 +196,34 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 		const struct lt_group *gr = &sum->groups[i];
 		json_object *r = json_object_new_object();
 
-		json_object_object_add(r, "kind", json_object_new_string(kind_name(gr->key.kind)));
-		json_object_object_add(r, "severity", json_object_new_string(
+		json_object_object_add(r, LT_JK_KIND, json_object_new_string(kind_name(gr->key.kind)));
+		json_object_object_add(r, LT_JK_SEVERITY, json_object_new_string(
 			severity_name(gr->key.severity)));
-		json_object_object_add(r, "event", json_object_new_string(
+		json_object_object_add(r, LT_JK_EVENT, json_object_new_string(
 			event_name(gr->key.event)));
-		json_object_object_add(r, "count", json_object_new_uint64(gr->val.count));
-		json_object_object_add(r, "first_ns", json_object_new_uint64(gr->val.first_ns));
-		json_object_object_add(r, "last_ns", json_object_new_uint64(gr->val.last_ns));
-		json_object_object_add(r, "stack", stack_json(s, gr->key.stack_id));
+		json_object_object_add(r, LT_JK_COUNT, json_object_new_uint64(gr->val.count));
+		json_object_object_add(r, LT_JK_FIRST_NS, json_object_new_uint64(gr->val.first_ns));
+		json_object_object_add(r, LT_JK_LAST_NS, json_object_new_uint64(gr->val.last_ns));
+		json_object_object_add(r, LT_JK_STACK, stack_json(s, gr->key.stack_id));
 		json_object_array_add(g, r);
 	}
-	json_object_object_add(o, "type", json_object_new_string("summary"));
+	json_object_object_add(o, LT_JK_TYPE, json_object_new_string(LT_JT_SUMMARY));
 	plan_json_fields(s, o);
-	json_object_object_add(o, "findings", f);
-	json_object_object_add(o, "groups", g);
+	json_object_object_add(o, LT_JK_FINDINGS, f);
+	json_object_object_add(o, LT_JK_GROUPS, g);
 	json_object_object_add(o, "dedup", dedup_json(s, sum));
 	json_object_object_add(o, "comms", comms_json(sum));
-	json_object_object_add(o, "streamed", json_object_new_uint64(s->streamed));
+	json_object_object_add(o, LT_JK_STREAMED, json_object_new_uint64(s->streamed));
 	json_object_object_add(o, "rate_limited", json_object_new_uint64(s->rate_limited));
 	json_object_object_add(o, "deduplicated", json_object_new_uint64(s->deduplicated));
-	json_object_object_add(o, "dropped", json_object_new_uint64(sum->stats[LT_ST_RB_DROPS]));
+	json_object_object_add(o, LT_JK_DROPPED, json_object_new_uint64(sum->stats[LT_ST_RB_DROPS]));
 	json_object_object_add(o, "info_held",
 			       json_object_new_uint64(sum->stats[LT_ST_INFO_HELD]));
-	json_object_object_add(o, "aggregation_full",
+	json_object_object_add(o, LT_JK_AGGREGATION_FULL,
 			       json_object_new_uint64(sum->stats[LT_ST_AGG_FULL]));
 	json_object_object_add(o, "hist_full",
 			       json_object_new_uint64(sum->stats[LT_ST_HIST_FULL]));
-	json_object_object_add(o, "stacks_lost",
+	json_object_object_add(o, LT_JK_STACKS_LOST,
 			       json_object_new_uint64(sum->stats[LT_ST_STACK_LOST]));
 	json_object_object_add(o, "prog_misses",
 			       json_object_new_uint64(sum->prog_misses));
@@ -230,7 +231,7 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 	json_object_object_add(o, "may_lack", may_lack_json(sum));
 	json_object_object_add(o, "boundaries", boundaries_json(sum));
 	if (s->watch)
-		json_object_object_add(o, "watch", watch_json(s, sum));
+		json_object_object_add(o, LT_JK_WATCH, watch_json(s, sum));
 	if (sum->nprogs) {
 		json_object *pc = json_object_new_array();
 
@@ -247,19 +248,19 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 		}
 		json_object_object_add(o, "program_costs", pc);
 	}
-	json_object_object_add(o, "irq_skipped",
+	json_object_object_add(o, LT_JK_IRQ_SKIPPED,
 			       json_object_new_uint64(sum->stats[LT_ST_IRQ_SKIPPED]));
-	json_object_object_add(o, "gathers_fullmm",
+	json_object_object_add(o, LT_JK_GATHERS_FULLMM,
 			       json_object_new_uint64(sum->stats[LT_ST_GATHER_FULLMM]));
-	json_object_object_add(o, "gathers_ranged",
+	json_object_object_add(o, LT_JK_GATHERS_RANGED,
 			       json_object_new_uint64(sum->stats[LT_ST_GATHER_PARTIAL]));
 	/* Per-task state (lt_tasks): created, and still held at the end. */
 	json_object_object_add(o, "task_states",
 			       json_object_new_uint64(sum->stats[LT_ST_TASKS_NEW]));
 	json_object_object_add(o, "task_states_live", json_object_new_uint64(
 		sum->stats[LT_ST_TASKS_NEW] - sum->stats[LT_ST_TASKS_GONE]));
-	json_object_object_add(o, "events", ev);
-	json_object_object_add(o, "probes", plan_probes_json(s));
+	json_object_object_add(o, LT_JK_EVENTS, ev);
+	json_object_object_add(o, LT_JK_PROBES, plan_probes_json(s));
 	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 }

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json_keys.h"
 #include "trace_json.h"
 
 int tj_bad(struct loader *l, const char *fmt, ...)
@@ -112,7 +113,7 @@ void tj_free_stack(char **st, size_t n)
 int tj_read_stack(struct loader *l, json_object *o, char ***out, size_t *n)
 {
 	bool ok = true;
-	json_object *a = tj_field(l, o, "stack", json_type_array, &ok);
+	json_object *a = tj_field(l, o, LT_JK_STACK, json_type_array, &ok);
 	size_t len;
 
 	*out = NULL;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "hist.h"
+#include "json_keys.h"
 #include "names.h"
 #include "trace_json.h"
 #include "trace_load.h"
@@ -87,9 +88,9 @@ static int load_finding(struct loader *l, json_object *o)
 {
 	struct lt_trace *t = l->t;
 	bool ok = true;
-	const char *kind = tj_str(l, o, "kind", &ok);
-	uint64_t ts = tj_u64(l, o, "ts_ns", &ok);
-	const char *comm = tj_opt_str(o, "comm");
+	const char *kind = tj_str(l, o, LT_JK_KIND, &ok);
+	uint64_t ts = tj_u64(l, o, LT_JK_TS_NS, &ok);
+	const char *comm = tj_opt_str(o, LT_JK_COMM);
 	struct lt_tgroup *g = NULL;
 	char **st;
 	size_t n;
@@ -106,8 +107,8 @@ static int load_finding(struct loader *l, json_object *o)
 		t->groups = tj_grow(t->groups, t->ngroups, sizeof(*t->groups));
 		g = &t->groups[t->ngroups++];
 		g->kind = tj_strdup(kind);
-		g->severity = tj_strdup(tj_opt_str(o, "severity"));
-		g->event = tj_strdup(tj_opt_str(o, "event"));
+		g->severity = tj_strdup(tj_opt_str(o, LT_JK_SEVERITY));
+		g->event = tj_strdup(tj_opt_str(o, LT_JK_EVENT));
 		g->stack = st;
 		g->nstack = n;
 		g->first_ns = ts;
@@ -131,9 +132,9 @@ static int load_hist(struct loader *l, json_object *o)
 {
 	struct lt_trace *t = l->t;
 	bool ok = true;
-	const char *name = tj_str(l, o, "name", &ok);
-	const char *comm = tj_str(l, o, "comm", &ok);
-	json_object *b = tj_field(l, o, "buckets", json_type_array, &ok), *cg;
+	const char *name = tj_str(l, o, LT_JK_NAME, &ok);
+	const char *comm = tj_str(l, o, LT_JK_COMM, &ok);
+	json_object *b = tj_field(l, o, LT_JK_BUCKETS, json_type_array, &ok), *cg;
 	uint64_t cgroup_id = 0, total = 0, want;
 	unsigned long long slots[LT_HIST_SLOTS] = { 0 };
 	struct lt_hrec *r = NULL;
@@ -141,10 +142,10 @@ static int load_hist(struct loader *l, json_object *o)
 
 	if (!ok)
 		return -1;
-	want = tj_u64(l, o, "total", &ok);
+	want = tj_u64(l, o, LT_JK_TOTAL, &ok);
 	if (!ok)
 		return -1;
-	if (json_object_object_get_ex(o, "cgroup_id", &cg))
+	if (json_object_object_get_ex(o, LT_JK_CGROUP_ID, &cg))
 		cgroup_id = json_object_get_uint64(cg);
 	for (size_t i = 0; i < json_object_array_length(b); i++) {
 		json_object *e = tj_obj_at(l, b, i, "bucket");
@@ -154,9 +155,9 @@ static int load_hist(struct loader *l, json_object *o)
 
 		if (!e)
 			return -1;
-		lo = tj_u64(l, e, "low", &ok);
-		hi = tj_u64(l, e, "high", &ok);
-		c = tj_u64(l, e, "count", &ok);
+		lo = tj_u64(l, e, LT_JK_LOW, &ok);
+		hi = tj_u64(l, e, LT_JK_HIGH, &ok);
+		c = tj_u64(l, e, LT_JK_COUNT, &ok);
 		if (!ok)
 			return -1;
 		s = trace_bucket_slot(lo, hi, &lay);
@@ -181,7 +182,7 @@ static int load_hist(struct loader *l, json_object *o)
 		return 0;
 	}
 	if (!t->hist_scope[id])
-		t->hist_scope[id] = tj_strdup(tj_opt_str(o, "scope"));
+		t->hist_scope[id] = tj_strdup(tj_opt_str(o, LT_JK_SCOPE));
 	/* Counts are cumulative since start: the last record is the total. */
 	for (size_t i = 0; i < t->nhrecs && !r; i++)
 		if (t->hrecs[i].id == id && t->hrecs[i].cgroup_id == cgroup_id &&
@@ -249,20 +250,20 @@ static int load_line(struct loader *l, const char *line, struct sgroup_list *sg)
 			 jerr == json_tokener_continue ? "cut short" :
 			 json_tokener_error_desc(jerr));
 	} else if (!json_object_is_type(o, json_type_object) ||
-		   !json_object_object_get_ex(o, "type", &type) ||
+		   !json_object_object_get_ex(o, LT_JK_TYPE, &type) ||
 		   !json_object_is_type(type, json_type_string)) {
 		rc = tj_bad(l, "no \"type\"; expected lazytrace -j output");
 	} else {
 		const char *ty = json_object_get_string(type);
 
 		l->t->records++;
-		if (!strcmp(ty, "finding"))
+		if (!strcmp(ty, LT_JT_FINDING))
 			rc = load_finding(l, o);
-		else if (!strcmp(ty, "histogram"))
+		else if (!strcmp(ty, LT_JT_HISTOGRAM))
 			rc = load_hist(l, o);
-		else if (!strcmp(ty, "summary"))
+		else if (!strcmp(ty, LT_JT_SUMMARY))
 			rc = tsum_load(l, o, sg);
-		else if (!strcmp(ty, "plan"))
+		else if (!strcmp(ty, LT_JT_PLAN))
 			rc = tsum_load_plan(l, o);
 		else	/* docs/JSON.md: ignore them; the page counts them */
 			l->t->skipped_types++;

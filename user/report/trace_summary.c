@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
 #include <string.h>
+#include "json_keys.h"
 #include "trace_json.h"
 #include "trace_summary.h"
 
@@ -67,9 +68,9 @@ static int load_watch(struct loader *l, json_object *o)
 	json_object *w, *a;
 	bool ok = true;
 
-	if (!json_object_object_get_ex(o, "watch", &w))
+	if (!json_object_object_get_ex(o, LT_JK_WATCH, &w))
 		return 0;
-	a = tj_field(l, w, "transitions", json_type_array, &ok);
+	a = tj_field(l, w, LT_JK_TRANSITIONS, json_type_array, &ok);
 	for (size_t i = 0; ok && i < json_object_array_length(a); i++) {
 		json_object *r = tj_obj_at(l, a, i, "transition");
 		struct lt_ttrans *d;
@@ -79,9 +80,9 @@ static int load_watch(struct loader *l, json_object *o)
 		t->trans = tj_grow(t->trans, t->ntrans, sizeof(*t->trans));
 		d = &t->trans[t->ntrans++];
 		memset(d, 0, sizeof(*d));
-		d->event = tj_strdup(tj_str(l, r, "event", &ok));
-		d->depth = (unsigned int)tj_u64(l, r, "depth", &ok);
-		d->count = tj_u64(l, r, "count", &ok);
+		d->event = tj_strdup(tj_str(l, r, LT_JK_EVENT, &ok));
+		d->depth = (unsigned int)tj_u64(l, r, LT_JK_DEPTH, &ok);
+		d->count = tj_u64(l, r, LT_JK_COUNT, &ok);
 		if (ok && tj_read_stack(l, r, &d->stack, &d->nstack))
 			return -1;
 	}
@@ -93,16 +94,16 @@ static int load_header(struct loader *l, json_object *o)
 {
 	struct lt_trace *t = l->t;
 	bool ok = true;
-	json_object *probes = tj_field(l, o, "probes", json_type_array, &ok);
+	json_object *probes = tj_field(l, o, LT_JK_PROBES, json_type_array, &ok);
 
 	if (!ok)
 		return -1;
 	free_header(t);
 	t->has_plan = true;
-	t->kernel = tj_strdup(tj_str(l, o, "kernel", &ok));
-	t->rules = tj_strdup(tj_opt_str(o, "rules"));
-	t->state_source = tj_strdup(tj_str(l, o, "state_source", &ok));
-	t->state_crosscheck = tj_strdup(tj_opt_str(o, "state_crosscheck"));
+	t->kernel = tj_strdup(tj_str(l, o, LT_JK_KERNEL, &ok));
+	t->rules = tj_strdup(tj_opt_str(o, LT_JK_RULES));
+	t->state_source = tj_strdup(tj_str(l, o, LT_JK_STATE_SOURCE, &ok));
+	t->state_crosscheck = tj_strdup(tj_opt_str(o, LT_JK_STATE_CROSSCHECK));
 	for (size_t i = 0; ok && i < json_object_array_length(probes); i++) {
 		json_object *p = tj_obj_at(l, probes, i, "probe"), *c;
 		struct lt_tprobe *tp;
@@ -111,10 +112,10 @@ static int load_header(struct loader *l, json_object *o)
 			return -1;
 		t->probes = tj_grow(t->probes, t->nprobes, sizeof(*t->probes));
 		tp = &t->probes[t->nprobes++];
-		tp->event = tj_strdup(tj_str(l, p, "event", &ok));
-		tp->method = tj_strdup(tj_str(l, p, "method", &ok));
-		tp->symbol = tj_strdup(tj_opt_str(p, "symbol"));
-		if (json_object_object_get_ex(p, "copies", &c))
+		tp->event = tj_strdup(tj_str(l, p, LT_JK_EVENT, &ok));
+		tp->method = tj_strdup(tj_str(l, p, LT_JK_METHOD, &ok));
+		tp->symbol = tj_strdup(tj_opt_str(p, LT_JK_SYMBOL));
+		if (json_object_object_get_ex(p, LT_JK_COPIES, &c))
 			tp->copies = json_object_get_int(c);
 	}
 	return ok ? 0 : -1;
@@ -131,7 +132,7 @@ int tsum_load(struct loader *l, json_object *o, struct sgroup_list *sg)
 {
 	struct lt_trace *t = l->t;
 	bool ok = true;
-	json_object *groups = tj_field(l, o, "groups", json_type_array, &ok);
+	json_object *groups = tj_field(l, o, LT_JK_GROUPS, json_type_array, &ok);
 
 	if (!ok)
 		return -1;
@@ -146,15 +147,15 @@ int tsum_load(struct loader *l, json_object *o, struct sgroup_list *sg)
 	t->has_summary = true;
 	if (load_header(l, o))
 		return -1;
-	t->sum_streamed = tj_u64(l, o, "streamed", &ok);
-	t->dropped = tj_u64(l, o, "dropped", &ok);
-	t->aggregation_full = tj_u64(l, o, "aggregation_full", &ok);
-	t->stacks_lost = tj_u64(l, o, "stacks_lost", &ok);
-	t->irq_skipped = tj_u64(l, o, "irq_skipped", &ok);
-	t->gathers_fullmm = tj_u64(l, o, "gathers_fullmm", &ok);
-	t->gathers_ranged = tj_u64(l, o, "gathers_ranged", &ok);
-	if (!ok || load_kvs(l, o, "findings", &t->kinds, &t->nkinds) ||
-	    load_kvs(l, o, "events", &t->events, &t->nevents) ||
+	t->sum_streamed = tj_u64(l, o, LT_JK_STREAMED, &ok);
+	t->dropped = tj_u64(l, o, LT_JK_DROPPED, &ok);
+	t->aggregation_full = tj_u64(l, o, LT_JK_AGGREGATION_FULL, &ok);
+	t->stacks_lost = tj_u64(l, o, LT_JK_STACKS_LOST, &ok);
+	t->irq_skipped = tj_u64(l, o, LT_JK_IRQ_SKIPPED, &ok);
+	t->gathers_fullmm = tj_u64(l, o, LT_JK_GATHERS_FULLMM, &ok);
+	t->gathers_ranged = tj_u64(l, o, LT_JK_GATHERS_RANGED, &ok);
+	if (!ok || load_kvs(l, o, LT_JK_FINDINGS, &t->kinds, &t->nkinds) ||
+	    load_kvs(l, o, LT_JK_EVENTS, &t->events, &t->nevents) ||
 	    load_watch(l, o))
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(groups); i++) {
@@ -165,12 +166,12 @@ int tsum_load(struct loader *l, json_object *o, struct sgroup_list *sg)
 			return -1;
 		sg->g = tj_grow(sg->g, sg->n, sizeof(*sg->g));
 		d = &sg->g[sg->n++];
-		d->kind = tj_strdup(tj_str(l, g, "kind", &ok));
-		d->severity = tj_strdup(tj_opt_str(g, "severity"));
-		d->event = tj_strdup(tj_opt_str(g, "event"));
-		d->counted = tj_u64(l, g, "count", &ok);
-		d->first_ns = tj_u64(l, g, "first_ns", &ok);
-		d->last_ns = tj_u64(l, g, "last_ns", &ok);
+		d->kind = tj_strdup(tj_str(l, g, LT_JK_KIND, &ok));
+		d->severity = tj_strdup(tj_opt_str(g, LT_JK_SEVERITY));
+		d->event = tj_strdup(tj_opt_str(g, LT_JK_EVENT));
+		d->counted = tj_u64(l, g, LT_JK_COUNT, &ok);
+		d->first_ns = tj_u64(l, g, LT_JK_FIRST_NS, &ok);
+		d->last_ns = tj_u64(l, g, LT_JK_LAST_NS, &ok);
 		d->has_counted = true;
 		if (!ok || tj_read_stack(l, g, &d->stack, &d->nstack))
 			return -1;
