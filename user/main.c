@@ -216,5 +216,7 @@ out:
 	stack_cache_free(&s);
 	attach_teardown(&s);
 	setup_free(&s);
-	return rc;
+	/* The modules return -errno after their one line on stderr; the
+	 * exit code is main's alone: 2 for any of them (README). */
+	return rc < 0 ? 2 : rc;
 }

@@ -70,12 +70,12 @@ static int check_tracefs(const struct lt_session *s)
 		return 0;
 	if (statfs(dir, &fs)) {
 		lt_err("cannot open tracefs %s: %s", dir, strerror(errno));
-		return 2;
+		return -ENOENT;
 	}
 	if (fs.f_type != TRACEFS_MAGIC) {
 		lt_err("%s is not a mounted tracefs: mount -t tracefs nodev %s",
 		       dir, dir);
-		return 2;
+		return -ENODEV;
 	}
 	return 0;
 }
@@ -160,17 +160,17 @@ static int check_filters(struct lt_session *s)
 
 	if (c->pid && kill(c->pid, 0) && errno == ESRCH) {
 		lt_err("no such process: %d", c->pid);
-		return 2;
+		return -ESRCH;
 	}
 	if (c->cgroup_path) {
 		if (statfs(c->cgroup_path, &fs) || stat(c->cgroup_path, &st)) {
 			lt_err("cannot open cgroup %s: %s", c->cgroup_path,
 			       strerror(errno));
-			return 2;
+			return -ENOENT;
 		}
 		if (fs.f_type != CGROUP2_SUPER_MAGIC || !S_ISDIR(st.st_mode)) {
 			lt_err("%s is not a cgroup v2 directory", c->cgroup_path);
-			return 2;
+			return -ENOTDIR;
 		}
 		/* On cgroup2 the cgroup id is the directory's inode number. */
 		s->cgroup_id = st.st_ino;
@@ -187,7 +187,7 @@ static int open_output(struct lt_session *s)
 	s->out = fopen(s->cfg.output, "w");
 	if (!s->out) {
 		lt_err("cannot write %s: %s", s->cfg.output, strerror(errno));
-		return 2;
+		return -EACCES;
 	}
 	return 0;
 }
@@ -214,12 +214,12 @@ static int load_symbols(struct lt_session *s)
 	s->ks = ksyms_load_naming(ksp, names, n);
 	if (!s->ks) {
 		lt_err("cannot read %s: %s", ksp, strerror(errno));
-		return 2;
+		return -ENOENT;
 	}
 	if (ksyms_hidden(s->ks)) {
 		lt_err("kallsyms addresses are hidden: run as root or set "
 		       "kernel.kptr_restrict=0");
-		return 2;
+		return -EPERM;
 	}
 	for (size_t i = 0; !s->filters && i < ndirs; i++) {
 		snprintf(path, sizeof(path), "%s/available_filter_functions",
@@ -242,12 +242,12 @@ static int load_btf(struct lt_session *s)
 	if (!s->btf && s->cfg.btf_path) {
 		lt_err("no kernel BTF at %s: %s", path, errno >= 4000 ?
 		       "not a BTF or ELF file" : strerror(errno));
-		return 2;
+		return -ENOENT;
 	}
 	if (!s->btf) {
 		lt_err("no kernel BTF at %s: needs CONFIG_DEBUG_INFO_BTF=y, "
 		       "or pass --btf FILE", path);
-		return 2;
+		return -ENOENT;
 	}
 	return 0;
 }
@@ -281,17 +281,17 @@ static int check_mode(struct lt_session *s)
 	if (s->cfg.mode == LT_MODE_FENTRY && !s->feat.fentry) {
 		lt_err("--mode fentry: fentry unavailable (%s); try --mode auto",
 		       s->feat.fentry_why);
-		return 2;
+		return -EOPNOTSUPP;
 	}
 	if (s->cfg.mode == LT_MODE_KPROBE && !s->feat.kprobe) {
 		lt_err("--mode kprobe: kprobes unavailable (%s); try --mode auto",
 		       s->feat.kprobe_why);
-		return 2;
+		return -EOPNOTSUPP;
 	}
 	if (!s->feat.raw_tp && !s->feat.fentry && !s->feat.kprobe) {
 		lt_err("no BPF attach method works here (raw_tp: %s)",
 		       s->feat.raw_tp_why);
-		return 2;
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }
@@ -309,12 +309,12 @@ static int plan_uprobe_target(struct lt_session *s)
 		lt_err("cannot read uprobe target %s: %s", s->cfg.uprobe_target,
 		       errno == ENOEXEC ? "no ELF function symbols"
 					: strerror(errno));
-		return 2;
+		return -ENOENT;
 	}
 	if (s->cfg.mode != LT_MODE_AUTO) {
 		lt_err("--mode does not apply to --uprobe-target");
 		ksyms_free(ks);
-		return 2;
+		return -EINVAL;
 	}
 	ksyms_free(s->ks);
 	s->ks = ks;
@@ -324,7 +324,7 @@ static int plan_uprobe_target(struct lt_session *s)
 	    s->plan.ev[LT_EV_LEAVE].method == LT_M_NONE) {
 		lt_err("%s has no section enter/leave function to probe",
 		       s->cfg.uprobe_target);
-		return 2;
+		return -ENOENT;
 	}
 	memset(&s->sp, 0, sizeof(s->sp));
 	s->sp.primary = LT_SRC_EVENT_DEPTH;
@@ -348,12 +348,12 @@ static int check_judging(struct lt_session *s)
 	if (s->cfg.rules >= 0) {
 		lt_err("--rules %s: no lazy state to judge on this kernel; "
 		       "see --list-probes", lt_rulesets[s->rules].name);
-		return 2;
+		return -EINVAL;
 	}
 	if (s->cfg.fail_on) {
 		lt_err("--fail-on could never fail: no lazy state on this "
 		       "kernel; see --list-probes");
-		return 2;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -390,7 +390,7 @@ int setup_discover(struct lt_session *s)
 
 	if (!have_caps()) {
 		lt_err("needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
-		return 2;
+		return -EPERM;
 	}
 	rc = load_btf(s);
 	if (!rc)
@@ -432,7 +432,7 @@ int setup_discover(struct lt_session *s)
 	/* the plan may show why; tracing without it would mislead */
 	if (s->feat.watch && !s->feat.watch_ok && !s->cfg.list_probes) {
 		lt_err("--boundaries watch: %s", s->feat.watch_why);
-		return 2;
+		return -EOPNOTSUPP;
 	}
 	if (s->sp.primary == LT_SRC_NONE) {
 		for (int e = 0; e < LT_EV_MAX; e++)
@@ -456,7 +456,7 @@ int setup_discover(struct lt_session *s)
 	    !s->cfg.list_probes) {
 		lt_err("no page allocation or TLB flush probe can attach here; "
 		       "see --list-probes");
-		return 2;
+		return -ENOENT;
 	}
 	if (s->cfg.list_probes)
 		return 0;
@@ -487,7 +487,7 @@ int setup_reload_ksyms(struct lt_session *s)
 	if (!s->ks) {
 		lt_err("cannot read %s again: %s", kallsyms_path(s),
 		       strerror(errno));
-		return 2;
+		return -ENOENT;
 	}
 	return 0;
 }

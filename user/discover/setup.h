@@ -6,7 +6,7 @@
 #include "log.h"
 #include "session.h"
 
-/* 0, or 2 after printing why (a setup error). */
+/* 0, or -errno after printing why (a setup error; main exits 2). */
 int setup_discover(struct lt_session *s);
 int setup_reload_ksyms(struct lt_session *s);
 void setup_free(struct lt_session *s);

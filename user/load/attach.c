@@ -115,7 +115,7 @@ static int select_programs(struct lt_session *s)
 		p = bpf_object__find_program_by_name(s->skel->obj, ch->prog);
 		if (!p) {
 			lt_err("internal: no program %s", ch->prog);
-			return 2;
+			return -ENOENT;
 		}
 		bpf_program__set_autoload(p, true);
 		/* the watch's helpers: its thread list and new threads */
@@ -127,7 +127,7 @@ static int select_programs(struct lt_session *s)
 		if (ch->method == LT_M_FENTRY &&
 		    bpf_program__set_attach_target(p, 0, ch->cand->symbol)) {
 			lt_err("cannot target fentry at %s", ch->cand->symbol);
-			return 2;
+			return -EINVAL;
 		}
 	}
 	return 0;
@@ -143,7 +143,7 @@ int attach_open_load(struct lt_session *s)
 	s->skel = lazytrace_bpf__open_opts(&opts);
 	if (!s->skel) {
 		lt_err("cannot open the BPF object: %s", strerror(errno));
-		return 2;
+		return -EINVAL;
 	}
 	set_knobs(s);
 	err = select_programs(s);
@@ -153,7 +153,7 @@ int attach_open_load(struct lt_session *s)
 	if (err) {
 		lt_err("BPF load failed: %s (run with -vv for the verifier log)",
 		       strerror(-err));
-		return 2;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -162,7 +162,7 @@ static int add_link(struct lt_session *s, struct bpf_link *l, const char *what)
 {
 	if (!l) {
 		lt_err("cannot attach %s: %s", what, strerror(errno));
-		return 2;
+		return -EINVAL;
 	}
 	s->links[s->nlinks++] = l;
 	return 0;
@@ -181,13 +181,13 @@ static int attach_kprobes(struct lt_session *s, enum lt_event ev,
 		if (pfd < 0) {
 			lt_err("kprobe at %s (0x%llx): %s", ch->names[i],
 			       (unsigned long long)ch->addrs[i], strerror(errno));
-			return 2;
+			return -EINVAL;
 		}
 		l = bpf_program__attach_perf_event_opts(p, pfd, &po);
 		if (!l)
 			close(pfd);	/* the link owns it otherwise */
 		if (add_link(s, l, ch->names[i]))
-			return 2;
+			return -EINVAL;
 	}
 	return 0;
 }

@@ -5,9 +5,10 @@
 
 #include "session.h"
 
-/* Open the skeleton, set knobs and autoload from the plan, load. 0 or 2. */
+/* Open the skeleton, set knobs and autoload from the plan, load. 0 or -errno,
+ * after a one-line error. */
 int attach_open_load(struct lt_session *s);
-/* Attach every chosen probe. 0 or 2. */
+/* Attach every chosen probe. 0 or -errno, after a one-line error. */
 int attach_all(struct lt_session *s);
 /* Detach every probe: the maps stop moving (the session stays open). */
 void attach_detach(struct lt_session *s);

@@ -23,7 +23,7 @@ int harden_drop(void)
 		if (cap_drop_bound(c) && errno != EINVAL && errno != EPERM) {
 			lt_err("cannot drop capability %d: %s", c,
 			       strerror(errno));
-			return 2;
+			return -EPERM;
 		}
 	none = cap_init();	/* every flag of every set cleared */
 	if (!none || cap_set_proc(none))
@@ -31,11 +31,11 @@ int harden_drop(void)
 	cap_free(none);
 	if (err) {
 		lt_err("cannot drop capabilities: %s", strerror(err));
-		return 2;
+		return -EPERM;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		lt_err("cannot set no_new_privs: %s", strerror(errno));
-		return 2;
+		return -EPERM;
 	}
 	return 0;
 }

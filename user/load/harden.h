@@ -6,7 +6,7 @@
 /*
  * Clears every capability set and the bounding set, and sets
  * no_new_privs, for the calling thread (call before starting threads).
- * 0, or 2 after a one-line error.
+ * 0, or -errno after a one-line error.
  */
 int harden_drop(void);
 

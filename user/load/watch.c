@@ -169,14 +169,14 @@ static int watch_existing(struct lt_session *s)
 	if (!it) {
 		lt_err("cannot list the threads of pid %d: %s", s->cfg.pid,
 		       strerror(errno));
-		return 2;
+		return -ESRCH;
 	}
 	fd = bpf_iter_create(bpf_link__fd(it));
 	if (fd < 0) {
 		lt_err("cannot list the threads of pid %d: %s", s->cfg.pid,
 		       strerror(errno));
 		bpf_link__destroy(it);
-		return 2;
+		return -ESRCH;
 	}
 	while (!err && (n = read(fd, &rec, sizeof(rec))) == sizeof(rec)) {
 		err = watch_thread(s, rec.tid, rec.addr);
@@ -189,11 +189,11 @@ static int watch_existing(struct lt_session *s)
 	close(fd);
 	bpf_link__destroy(it);
 	if (err)
-		return 2;
+		return -EBUSY;
 	if (!s->watch->n) {
 		lt_err("pid %d has no threads to watch (it exited?)",
 		       s->cfg.pid);
-		return 2;
+		return -ESRCH;
 	}
 	return 0;
 }
@@ -208,13 +208,13 @@ int watch__attach(struct lt_session *s)
 	s->watch = calloc(1, sizeof(*s->watch));
 	if (!s->watch) {
 		lt_err("out of memory");
-		return 2;
+		return -ENOMEM;
 	}
 	s->watch->opener.sock = -1;
 	err = watch_opener_start(&s->watch->opener);
 	if (err) {
 		lt_err("cannot start the watchpoint helper: %s", strerror(-err));
-		return 2;
+		return -ECHILD;
 	}
 	if (s->feat.watch_per_cpu) {
 		s->watch->ncpus = libbpf_num_possible_cpus();
@@ -222,7 +222,7 @@ int watch__attach(struct lt_session *s)
 		    s->watch->ncpus * 2 > LT_WATCH_LINKS) {
 			lt_err("--boundaries watch: %d CPUs, at most %d here",
 			       s->watch->ncpus, LT_WATCH_LINKS / 2);
-			return 2;
+			return -E2BIG;
 		}
 	}
 	/* New threads first: one created while the iterator runs is then
@@ -230,7 +230,7 @@ int watch__attach(struct lt_session *s)
 	l = bpf_program__attach(s->skel->progs.tp_watch_fork);
 	if (!l) {
 		lt_err("cannot attach sched_process_fork: %s", strerror(errno));
-		return 2;
+		return -EINVAL;
 	}
 	s->watch->fork_link = l;
 	return watch_existing(s);

@@ -17,7 +17,7 @@ struct lt_watch_stats {
 };
 
 /* Watch the traced process's threads, and those it creates later.
- * Nothing to do without --boundaries watch. 0, or 2 after an error. */
+ * Nothing to do without --boundaries watch. 0, or -errno after an error. */
 int watch__attach(struct lt_session *s);
 /* Adds the new-thread ring to the poll loop's ring buffer. */
 int watch__poll_add(struct lt_session *s, struct ring_buffer *rb);

@@ -10,7 +10,7 @@
  * early, a port below 1024 still works). 0, or 2 after a one-line error.
  */
 int http_listen(struct lt_session *s);
-/* Serves on that socket from a thread of its own; 0 or 2. */
+/* Serves on that socket from a thread of its own; 0 or -errno. */
 int http_start(struct lt_session *s);
 /* Stops serving; waits for a scrape in progress. */
 void http_stop(struct lt_session *s);

@@ -143,7 +143,7 @@ int http_listen(struct lt_session *s)
 	h = calloc(1, sizeof(*h));
 	if (!h) {
 		lt_err("out of memory");
-		return 2;
+		return -ENOMEM;
 	}
 	h->s = s;
 	comm_top_init(&h->top, s->cfg.metrics_top);
@@ -162,7 +162,7 @@ int http_listen(struct lt_session *s)
 		if (h->fd >= 0)
 			close(h->fd);
 		free(h);
-		return 2;
+		return -EADDRNOTAVAIL;
 	}
 	s->http = h;
 	return 0;
@@ -184,7 +184,7 @@ int http_start(struct lt_session *s)
 				(size_t)HTTP_MEM, MHD_OPTION_END);
 	if (!h->d) {
 		lt_err("--metrics: cannot start the HTTP server");
-		return 2;
+		return -EIO;
 	}
 	h->fd = -1;	/* the daemon owns it now */
 	return 0;
