@@ -17,6 +17,7 @@
 #include "attach.h"
 #include "harden.h"
 #include "http.h"
+#include "log.h"
 #include "plan_json.h"
 #include "plan_print.h"
 #include "ratelimit.h"

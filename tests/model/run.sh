@@ -5,6 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/harness.sh
+. tests/lib/model.sh
 LT=${LT_BIN:-build/lazytrace}	# make asan-test passes the sanitizer build
 J=tests/lib/jsonl.py
 T=$(mktemp -d)
@@ -13,20 +14,11 @@ trap 'umount "$T/full" 2>/dev/null; rm -rf "$T"' EXIT
 # scenario MODEL NAME RULES [LAZYTRACE ARGS...]: trace one model run into
 # $T/NAME.jsonl (lazytrace) and $T/NAME.out (the model's stdout).
 scenario() {
-	local model=$1 name=$2 rules=$3 pid
+	local model=$1 name=$2 rules=$3
 	shift 3
-	$LT --uprobe-target build/model/lt-model-$model --rules "$rules" \
-		--comm lt-model-$model -j -o "$T/$name.jsonl" "$@" \
-		2>"$T/$name.err" &
-	pid=$!
-	if ! wait_for "$T/$name.err" "tracing with" 30; then
-		not_ok "$name: lazytrace did not start: $(cat "$T/$name.err")"
-		kill $pid 2>/dev/null
+	model_trace "$name" "$model" "${name%%@*}" "$rules" /dev/null \
+		"$T/$name.err" "$T/$name.out" -j -o "$T/$name.jsonl" "$@" ||
 		return 1
-	fi
-	build/model/lt-model-$model "${name%%@*}" >"$T/$name.out"
-	kill -INT $pid
-	wait $pid || { not_ok "$name: lazytrace exited $?"; return 1; }
 	grep -q "^DONE" "$T/$name.out" || { not_ok "$name: model failed"; return 1; }
 }
 

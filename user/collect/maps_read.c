@@ -216,9 +216,7 @@ int maps__summary(struct lt_session *s, struct lt_summary *sum)
 		qsort(sum->groups, sum->ngroups, sizeof(*sum->groups), group_cmp);
 	/* Per comm: the findings a legal-finding policy (--info) or a full
 	 * ring kept from the stream are still counted there, exactly. */
-	err = map_rows(bpf_map__fd(s->skel->maps.lt_comms),
-		       sizeof(struct lt_comm_key), sizeof(__u64),
-		       (void **)&sum->comms, &sum->ncomms);
+	err = maps__comms(s, &sum->comms, &sum->ncomms);
 	if (err)
 		return err;
 	if (sum->ncomms)

@@ -50,12 +50,19 @@ const struct lt_hist_desc lt_hist_descs[LT_H_MAX] = {
 		"Outermost lazy MMU section, enter to leave", 1e-9 },
 };
 
+static const struct lt_hist_desc *hist_desc(unsigned int id)
+{
+	static const struct lt_hist_desc unknown = { "?", "?", "", "", 0 };
+
+	return id < LT_H_MAX ? &lt_hist_descs[id] : &unknown;
+}
+
 const char *hist_name(unsigned int id)
 {
-	return id < LT_H_MAX ? lt_hist_descs[id].name : "?";
+	return hist_desc(id)->name;
 }
 
 const char *hist_unit(unsigned int id)
 {
-	return id < LT_H_MAX ? lt_hist_descs[id].unit : "?";
+	return hist_desc(id)->unit;
 }

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include "elfsyms.h"
 #include "feature_probe.h"
+#include "log.h"
 #include "read_whole.h"
 #include "setup.h"
 #include "sym_subset.h"

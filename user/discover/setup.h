@@ -3,7 +3,6 @@
 #ifndef LT_SETUP_H
 #define LT_SETUP_H
 
-#include "log.h"
 #include "session.h"
 
 /* 0, or -errno after printing why (a setup error; main exits 2). */

@@ -8,6 +8,7 @@
 #include "attach.h"
 #include "feature_probe.h"
 #include "lazytrace.skel.h"
+#include "log.h"
 #include "setup.h"
 #include "watch.h"
 

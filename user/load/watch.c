@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "lazytrace.skel.h"
+#include "log.h"
 #include "setup.h"
 #include "watch.h"
 #include "watch_opener.h"

@@ -7,7 +7,7 @@
 
 /*
  * Binds s->cfg.metrics_* before anything is attached (a busy port fails
- * early, a port below 1024 still works). 0, or 2 after a one-line error.
+ * early, a port below 1024 still works). 0, or -errno after a one-line error.
  */
 int http_listen(struct lt_session *s);
 /* Serves on that socket from a thread of its own; 0 or -errno. */
