@@ -295,9 +295,10 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
  * cross-check. With --boundaries watch not even that: the mirror is the
  * second source, and a leave it missed shows as a resync at the thread's
  * next write; its cross-check runs where the counters say "inside". Each
- * step off the allocation path: lt-munmap's 102,400 page allocations
- * under -p --boundaries watch, +3.7 % over -p with the full cross-check
- * on each, +1.1 % with one read, (docs/PERFORMANCE.md).
+ * step off the allocation path: lt-munmap (102,400 page allocations)
+ * under -p --boundaries watch took 3.7 % more than under -p alone with
+ * the full cross-check on each, 1.1 % with one read, 0.4 % with none
+ * (docs/PERFORMANCE.md, section 4).
  */
 static __always_inline bool idle_event(struct task_struct *t,
 				       struct lt_view *v)
