@@ -62,7 +62,7 @@ static void watch(struct lt_session *s, FILE *out)
 		fprintf(out, "  per thread, in the debug registers only while "
 			"it runs: any number\n  of threads\n");
 	fprintf(out, "  cost: a debug exception and a program run per write, "
-		"two a section\n"
+		"two a section\n  (docs/PERFORMANCE.md, section 4)\n"
 		"  threads created later: watched once the loader has the "
 		"fork record\n  (-v says when); writes before that count as "
 		"resyncs\n"
