@@ -255,3 +255,5 @@ int tp_sched_switch(struct bpf_raw_tracepoint_args *ctx)
 {
 	return on_sched_switch(ctx, (bool)ctx->args[0], ctx->args[3]);
 }
+
+#include "floor.bpf.h"

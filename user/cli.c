@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "comm_top.h"
+#include "floor.h"
 #include "rules.h"
 
 const char *argp_program_version = "lazytrace " LT_VERSION;
@@ -37,6 +38,7 @@ enum {
 	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS, OPT_UPROBE, OPT_SEED_V2,
 	OPT_METRICS, OPT_RATE, OPT_DEDUP, OPT_SYSLOG,
 	OPT_RING, OPT_METRICS_TOP, OPT_TRACEFS, OPT_INFO,
+	OPT_BENCH_FLOOR,
 };
 
 static const struct argp_option options[] = {
@@ -84,6 +86,9 @@ static const struct argp_option options[] = {
 	  "Legal (info) findings: 'count' only (default); 'first' of each "
 	  "stack printed, the rest counted; 'all' printed", 0 },
 	{ "syslog", OPT_SYSLOG, NULL, 0, "Also send findings to syslog", 0 },
+	{ "bench-floor", OPT_BENCH_FLOOR, "WHICH", 0,
+	  "Benchmarks only: the plan's probes with empty programs ('all'),"
+	  " or the page allocator's alone ('alloc'); traces nothing", 0 },
 	{ 0 },
 };
 
@@ -332,6 +337,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		if (info_parse(arg, &cfg->info))
 			return fail(st, "unknown --info '%s': use count, "
 				    "first or all", arg);
+		break;
+	case OPT_BENCH_FLOOR:
+		if (floor_parse(arg, &cfg->bench_floor))
+			return fail(st, "unknown --bench-floor '%s': use all "
+				    "or alloc", arg);
+		break;
+	case ARGP_KEY_END:
+		/* empty programs raise nothing: CI would pass blind */
+		if (cfg->bench_floor && cfg->fail_on)
+			return fail(st, "--bench-floor traces nothing: "
+				    "--fail-on could never fail");
 		break;
 	case ARGP_KEY_ARG:
 		if (pc->npos == 0) {
