@@ -8,6 +8,7 @@
 . /lt/guest-lib.sh
 . /lt/bench.conf	# REPS, CONFIGS, WLS, W_<name>="cmd args"
 echo "KERNEL $(uname -r) $(uname -m)"
+echo "GUEST cpus=$(grep -c ^processor /proc/cpuinfo) hypervisor=$(cat /sys/hypervisor/type 2>/dev/null || echo none) preempt=$(uname -v | grep -o 'PREEMPT[_A-Z]*' | head -1)"
 echo "BENCH reps=$REPS configs=$CONFIGS workloads=$WLS"
 
 if use_bpftrace; then
@@ -40,6 +41,10 @@ start() {
 	case $1 in
 	untraced) return 0 ;;
 	default) set -- ;;
+	# the floor (docs/PERFORMANCE.md): the default's probes with
+	# programs that return at once; the page allocator's alone
+	floor) set -- --bench-floor all ;;
+	flooralloc) set -- --bench-floor alloc ;;
 	# every finding streamed, with or without its stack: what stack
 	# capture and streaming cost (the default streams no legal finding)
 	stacks) set -- --info all --stacks 32 ;;
