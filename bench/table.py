@@ -52,10 +52,13 @@ def parse(log):
         elif tag == "GUEST":
             meta["guest"] = rest
         if tag == "PROGSTATS":
-            wl = rest.split(" ", 1)[0].partition("=")[2]
+            kv = dict(KV.findall(rest.split(" {", 1)[0]))
+            wl = kv["wl"]
             try:
                 j = json.loads(rest[rest.index("{"):])
-                meta.setdefault("progs", {})[wl] = j.get("program_costs", [])
+                key = "progs" if kv.get("cfg", "default") == "default" \
+                    else "floorprogs"
+                meta.setdefault(key, {})[wl] = j.get("program_costs", [])
             except ValueError:
                 bad.append(line[:60] + " (no JSON summary)")
             continue
@@ -320,21 +323,38 @@ def main():
         if meta.get("progs"):
             f.write("\nWhere the time goes: the kernel's run time of each"
                     " program (kernel.bpf_stats_enabled), one more run of each"
-                    " workload under the default plan\n\n"
+                    " workload under the default plan; \"above floor\" takes"
+                    " off each run the mean run time of the floor's empty"
+                    " programs in the same workload (the accounting's own"
+                    " cost)\n\n"
                     "| workload | program | runs | us/run | total ms |"
-                    " default's overhead ms |\n|---|---|---|---|---|---|\n")
+                    " above floor ms | default's overhead ms |\n"
+                    "|---|---|---|---|---|---|---|\n")
+            fprogs = meta.get("floorprogs", {})
             for wl, progs in meta["progs"].items():
                 base = med([int(r["ns"]) for r in res.get((wl, "untraced"), [])])
                 dflt = med([int(r["ns"]) for r in res.get((wl, "default"), [])])
                 over = "-" if base is None or dflt is None else "%.0f" % ((dflt - base) / 1e6)
+                fl = fprogs.get(wl, [])
+                fruns = sum(p["runs"] for p in fl)
+                per = sum(p["run_ns"] for p in fl) / fruns if fruns else None
                 progs = sorted(progs, key=lambda p: -p["run_ns"])
                 for p in progs:
-                    f.write("| %s | %s | %d | %.1f | %.1f | %s |\n" % (
+                    above = "-" if per is None else "%.1f" % (
+                        (p["run_ns"] - p["runs"] * per) / 1e6)
+                    f.write("| %s | %s | %d | %.1f | %.1f | %s | %s |\n" % (
                         wl, p["program"], p["runs"], p["run_ns"] / p["runs"] / 1e3,
-                        p["run_ns"] / 1e6, over))
-                f.write("| %s | all | %d | - | %.1f | %s |\n" % (
-                    wl, sum(p["runs"] for p in progs),
-                    sum(p["run_ns"] for p in progs) / 1e6, over))
+                        p["run_ns"] / 1e6, above, over))
+                tr = sum(p["runs"] for p in progs)
+                tn = sum(p["run_ns"] for p in progs)
+                f.write("| %s | all | %d | - | %.1f | %s | %s |\n" % (
+                    wl, tr, tn / 1e6,
+                    "-" if per is None else "%.1f" % ((tn - tr * per) / 1e6),
+                    over))
+                if per is not None:
+                    f.write("| %s | floor (empty) | %d | %.1f | %.1f | - | - |\n"
+                            % (wl, fruns, per / 1e3,
+                               sum(p["run_ns"] for p in fl) / 1e6))
             data["program_costs"] = meta["progs"]
         if bad:
             f.write("\nFailed runs:\n" + "".join("- %s\n" % b for b in bad))
