@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns the overhead benchmark's VM log into markdown tables.
 
-usage: table.py LOG OUT.md [OUT.json] [--part NAME] [--hostload FILE]
+usage: table.py LOG OUT.md [OUT.json] [--part NAME] [--clock icount|host]
+                [--hostload FILE]
        table.py --combine OUT.md PART.json...
 The guest (bench/guest-bench.sh) prints RESULT per timed workload run, and
 per tracer session (one configuration, one round, all workloads): SESSION
@@ -106,10 +107,8 @@ def med(xs):
     return statistics.median(xs) if xs else None
 
 
-PART = {"icount": ("sid 7.2 cloud", "icount, 1 vCPU"),
-        "wall": ("sid 7.2 cloud", "wall, 2 vCPUs"),
-        "xen": ("trixie 6.12 Xen PV dom0", "icount, 1 vCPU"),
-        "rt": ("sid 7.2 PREEMPT_RT", "icount, 1 vCPU")}
+PART = {"icount": "sid 7.2 cloud", "wall": "sid 7.2 cloud",
+        "xen": "trixie 6.12 Xen PV dom0", "rt": "sid 7.2 PREEMPT_RT"}
 
 
 def load_samples(path):
@@ -164,6 +163,7 @@ def floor_rows(data):
         else:
             t4 = "met" if xbt >= 4 else "not met"
         rows.append({"part": data.get("part", "-"), "workload": wl,
+                     "clock": data.get("clock", "-"),
                      "untraced_ms": c["untraced"]["median_ms"],
                      "untraced_spread": c["untraced"]["spread_pct"],
                      "floor_alloc": fa, "floor": fl, "default": d,
@@ -185,7 +185,7 @@ FLOOR_HEAD = ("| kernel | clock | workload | untraced ms | floor alloc"
 
 
 def floor_line(r):
-    k, clock = PART.get(r["part"], (r["part"], "-"))
+    k, clock = PART.get(r["part"], r["part"]), r.get("clock", "-")
     split = "%s = %s %s" % (opt(r["default"]), opt(r["floor"]),
                             opt(r["added"], "%+.1f")) \
         if r["added"] is not None else opt(r["default"])
@@ -218,6 +218,11 @@ def main():
         k = args.index("--part")
         part = args[k + 1]
         del args[k:k + 2]
+    clock = "icount"
+    if "--clock" in args:
+        k = args.index("--clock")
+        clock = args[k + 1]
+        del args[k:k + 2]
     if "--hostload" in args:
         k = args.index("--hostload")
         try:
@@ -227,9 +232,12 @@ def main():
         del args[k:k + 2]
     log, out = args[0], args[1]
     meta, res, wlf, ses, order, bad = parse(log)
-    wallclock = part == "wall"
+    wallclock = clock != "icount"
+    cpus = dict(KV.findall(meta.get("guest", ""))).get("cpus", "?")
     cfgs = [c for c in CONFIGS if any(k[1] == c for k in res)]
     rows, data = [], {"meta": meta, "part": part, "workloads": [],
+                      "clock": "%s, %s vCPU%s" % (clock, cpus,
+                                                  "" if cpus == "1" else "s"),
                       "tracers": []}
     for wl in order:
         base = None

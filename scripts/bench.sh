@@ -117,7 +117,8 @@ part() {
 	kill $sp 2>/dev/null; wait $sp 2>/dev/null || true
 	rm -rf "$d/payload"
 	bench/table.py "$d/vm.log" "$d/overhead.md" "$d/overhead.json" \
-		--part "$name" --hostload "$d/hostload.txt" >/dev/null || st=1
+		--part "$name" --clock "$([ -n "$q" ] && echo icount || echo host)" \
+		--hostload "$d/hostload.txt" >/dev/null || st=1
 	echo "bench: $name: $d/overhead.md (VM log $d/vm.log), status $st"
 	return $st
 }
