@@ -288,25 +288,27 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
 	return 0;
 }
 
-static __always_inline int on_alloc(void *ctx, __u32 slot, __u64 gfp,
-				    __u32 order)
+/*
+ * Everything on_alloc() does once the fast test below has not ruled the
+ * allocation out: out of line, so that the program entered on every page
+ * allocation is only that test. Inlined, this path made the whole
+ * program save four callee-saved registers and set up a 100-byte stack on
+ * every run, where the test needs neither (docs/PERFORMANCE.md, "Cuts").
+ */
+static __noinline int alloc_judge(void *ctx, struct task_struct *t,
+				  __u32 slot, __u64 gfp, __u32 order)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct lt_ctx c = { .event = LT_EV_PAGE_ALLOC, .slot = slot,
 			    .gfp = gfp, .order = order };
 	struct lt_view v;
 
-	stat_inc(LT_EV_PAGE_ALLOC);
 	if (cfg_src == LT_SRC_NONE) {
 		/* No state: the order histogram covers every allocation. */
 		if (!filtered_out())
 			hist_add(LT_H_ALLOC_ORDER, order);
 		return 0;
 	}
-	/* Hot path: the lazy predicate costs one read, test it first. */
 	read_source(cfg_src, t, &v);
-	if (!v.active && cfg_src2 == LT_SRC_NONE)
-		return 0;
 	if (filtered_out())
 		return 0;
 	settle_view(ctx, t, &v, &c);
@@ -320,6 +322,33 @@ static __always_inline int on_alloc(void *ctx, __u32 slot, __u64 gfp,
 	raise(ctx, &c, LT_K_ALLOC_IN_LAZY);
 	return 0;
 }
+
+/* Counts the allocation; true when the fast test rules it out: the lazy
+ * predicate costs one read, and outside a section (nearly always) that
+ * is all. A second source must be cross-checked on every allocation. */
+static __always_inline bool alloc_ruled_out(struct task_struct *t)
+{
+	struct lt_view v;
+
+	stat_inc(LT_EV_PAGE_ALLOC);
+	if (cfg_src == LT_SRC_NONE || cfg_src2 != LT_SRC_NONE)
+		return false;
+	read_source(cfg_src, t, &v);
+	return !v.active;
+}
+
+/*
+ * The page-allocation programs: the slot, gfp and order expressions are
+ * evaluated only past the fast test. As function arguments the compiler
+ * read them first and kept them across the helper calls, in callee-saved
+ * registers or on the stack, on every allocation; a kprobe's slot is a
+ * helper call of its own (bpf_get_attach_cookie).
+ */
+#define ON_ALLOC(ctx, slot, gfp, order) ({				\
+	struct task_struct *___t = bpf_get_current_task_btf();		\
+	alloc_ruled_out(___t) ? 0 :					\
+		alloc_judge(ctx, ___t, slot, gfp, order);		\
+})
 
 /* TLB flushes and page-batch frees: both are "flush" work inside a section. */
 static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
