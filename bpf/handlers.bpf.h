@@ -464,20 +464,33 @@ static __always_inline bool wrapped_once(void *ctx, struct task_struct *t,
 	return true;
 }
 
+/* open_check() past its test, out of line: every syscall exit runs that
+ * test, and inlined this path set up the finding and its registers there
+ * too (docs/PERFORMANCE.md, "Cuts"). */
+static __noinline int open_found(void *ctx, struct task_struct *t, __u32 ev,
+				 __u32 kind)
+{
+	struct lt_ctx c = { .event = ev };
+	struct lt_view v;
+
+	if (!lazy_view(t, &v) || filtered_out() ||
+	    wrapped_once(ctx, t, &v, &c))
+		return 0;
+	c.depth = v.depth;
+	c.pause = v.pause;
+	raise(ctx, &c, kind);
+	return 0;
+}
+
 /* Counters still set when the task returns to user space, or when it
  * dies: a `kind` finding at `ev`. */
 static __always_inline void open_check(void *ctx, struct task_struct *t,
 				       __u32 ev, __u32 kind)
 {
-	struct lt_ctx c = { .event = ev };
 	struct lt_view v;
 
-	if (lazy_view(t, &v) && (v.depth || v.pause) && !filtered_out() &&
-	    !wrapped_once(ctx, t, &v, &c)) {
-		c.depth = v.depth;
-		c.pause = v.pause;
-		raise(ctx, &c, kind);
-	}
+	if (lazy_view(t, &v) && (v.depth || v.pause))
+		open_found(ctx, t, ev, kind);
 }
 
 /* The kernel frees task storage with the task anyway; deleting it here
