@@ -8,9 +8,10 @@
  * lazytrace's programs add. Separate programs rather than a flag in the
  * real ones: a kprobe program reads its cookie and fe_batch_free walks
  * its batch before any handler could test a flag, so those would not be
- * empty. A fentry program is bound to one target when it loads: one per
- * event (user/floor.c); a kprobe or raw tracepoint program attaches to
- * any number of targets: one each.
+ * empty. A fentry program is bound to one target when it loads (7.2
+ * kernel/bpf/syscall.c:3127, attach_btf_id): one per event (user/floor.c);
+ * a kprobe or raw tracepoint program attaches to any number of targets:
+ * one each.
  */
 #ifndef LT_FLOOR_BPF_H
 #define LT_FLOOR_BPF_H

@@ -289,11 +289,14 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
 }
 
 /*
- * Everything on_alloc() does once the fast test below has not ruled the
- * allocation out: out of line, so that the program entered on every page
- * allocation is only that test. Inlined, this path made the whole
- * program save four callee-saved registers and set up a 100-byte stack on
- * every run, where the test needs neither (docs/PERFORMANCE.md, "Cuts").
+ * Everything the page-allocation programs do once the fast test below has
+ * not ruled the allocation out: out of line, so that the program entered
+ * on every page allocation is only that test. The x86-64 JIT saves the
+ * callee-saved registers a program uses anywhere, on every run (7.2
+ * arch/x86/net/bpf_jit_comp.c:356 push_callee_regs, :1537
+ * detect_reg_usage); inlined, this path made the program save four and
+ * spill its arguments to the stack, where the test needs neither
+ * (docs/PERFORMANCE.md, "Cuts").
  */
 static __noinline int alloc_judge(void *ctx, struct task_struct *t,
 				  __u32 slot, __u64 gfp, __u32 order)

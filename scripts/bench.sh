@@ -4,7 +4,8 @@
 #    workloads and Debian's bpftrace (with its shared libraries), runs
 #    bench/guest-bench.sh there. One part per kernel and clock:
 #      icount  sid 7.2 cloud, 1 vCPU, guest time counted in instructions
-#      wall    sid 7.2 cloud, 2 vCPUs, the host's clock (host load logged)
+#      wall    sid 7.2 cloud, 2 vCPUs (one host thread), the host's clock
+#              (host load logged)
 #      xen     trixie 6.12 as Xen PV dom0, icount (sections really batch)
 #      rt      sid 7.2 PREEMPT_RT, icount
 #    build/bench/PART/overhead.md (+ .json), and build/bench/overhead.md:
@@ -17,7 +18,8 @@
 # Env: LT_BENCH_OUT (the output directory), LT_BENCH_PARTS (default "icount wall xen rt throughput"),
 # LT_BENCH_REPS (default 3 under icount, 5 by the wall clock),
 # LT_BENCH_CONFIGS, LT_BENCH_WLS override the defaults; LT_BENCH_PROGSTATS=0
-# skips the per-program cost run (1 in the icount part without --smoke);
+# skips the per-program cost run (1 in the icount, xen and rt parts without
+# --smoke);
 # LT_BENCH_JOBS: icount parts run at once (default 2; they count guest
 # instructions, so a busy host slows them but does not change them).
 set -euo pipefail
@@ -38,7 +40,13 @@ for f in $B/lazytrace $B/workloads/lt-timeit $B/workloads/lt-exitstorm \
 done
 [ -x "$BT" ] || { echo "bench: no bpftrace at $BT (apt-get install bpftrace)" >&2; exit 2; }
 
-rm -rf "$O"
+# A run of every part starts afresh; LT_BENCH_PARTS replaces only the
+# parts it names, and the joined floor table takes whatever parts are there.
+if [ -n "${LT_BENCH_PARTS:-}" ]; then
+	for p in $parts; do rm -rf "${O:?}/$p"; done
+else
+	rm -rf "$O"
+fi
 mkdir -p "$O"
 # Two payloads: with bpftrace (~200 MB of libraries) and without, for the
 # parts that run no bpftrace (6.12 has no task counters for lazy.bt).
@@ -84,12 +92,14 @@ sample_host() {	# LOG OUT: until the VM log's writer stops
 # part NAME: boots that part's kernel and writes $O/NAME/overhead.*
 part() {
 	local name=$1 d=$O/$1 reps=3 cfgs=$bt_configs bt=1 vm=() q="-icount shift=3,sleep=on"
-	local stats=$((1 - smoke)) sp st=0
+	local stats=$((1 - smoke)) sp st=0 accel=tcg
 	case $name in
 	icount) vm=(--suite sid) ;;
-	wall) vm=(--suite sid --smp 2); q=""; reps=5; stats=0 ;;
-	xen) vm=(--suite trixie --xen); cfgs=$xen_configs; bt=0; stats=0 ;;
-	rt) vm=(--suite sid --flavour rt); stats=0 ;;
+	wall) vm=(--suite sid --smp 2); q=""; reps=5; stats=0
+		# one host thread for both vCPUs (scripts/vm-run.sh says why)
+		accel=tcg,thread=single ;;
+	xen) vm=(--suite trixie --xen); cfgs=$xen_configs; bt=0 ;;
+	rt) vm=(--suite sid --flavour rt) ;;
 	*) echo "bench: unknown part $name" >&2; return 2 ;;
 	esac
 	[ $smoke = 1 ] && { reps=1; q=""; }
@@ -111,7 +121,8 @@ part() {
 	sample_host "$d/vm.log" "$d/hostload.txt" &
 	sp=$!
 	# bpftrace unpacks ~200 MB of libraries into the initramfs: 3 GB.
-	LT_VM_QEMU_ARGS=$q scripts/vm-run.sh "${vm[@]}" --payload "$d/payload" \
+	LT_VM_ACCEL=$accel LT_VM_QEMU_ARGS=$q scripts/vm-run.sh "${vm[@]}" \
+		--payload "$d/payload" \
 		--log "$d/vm.log" --mem 3072 \
 		--timeout "${LT_BENCH_TIMEOUT:-$((smoke ? 1200 : 5400))}" || st=$?
 	kill $sp 2>/dev/null; wait $sp 2>/dev/null || true
