@@ -326,18 +326,39 @@ static __noinline int alloc_judge(void *ctx, struct task_struct *t,
 	return 0;
 }
 
+/*
+ * Neither source says the task is in a section: nothing to judge, and
+ * no mismatch to report (cross_check() reports only sources that
+ * disagree), so the interrupt test and the filters can wait. With a
+ * second source (Xen PV: the CPU's mode and the tracked depth) every
+ * allocation and flush used to take both, four reads and two helper
+ * calls, before this test (docs/PERFORMANCE.md, "Cuts").
+ */
+static __always_inline bool both_idle(struct task_struct *t,
+				      struct lt_view *v)
+{
+	struct lt_view w;
+
+	if (v->active)
+		return false;
+	if (cfg_src2 == LT_SRC_NONE)
+		return true;
+	read_source(cfg_src2, t, &w);
+	return !w.active;
+}
+
 /* Counts the allocation; true when the fast test rules it out: the lazy
  * predicate costs one read, and outside a section (nearly always) that
- * is all. A second source must be cross-checked on every allocation. */
+ * is all. */
 static __always_inline bool alloc_ruled_out(struct task_struct *t)
 {
 	struct lt_view v;
 
 	stat_inc(LT_EV_PAGE_ALLOC);
-	if (cfg_src == LT_SRC_NONE || cfg_src2 != LT_SRC_NONE)
+	if (cfg_src == LT_SRC_NONE)
 		return false;
 	read_source(cfg_src, t, &v);
-	return !v.active;
+	return both_idle(t, &v);
 }
 
 /*
@@ -371,8 +392,8 @@ static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
 	if (!lazy_view(t, &v))
 		return 0;
 	/* Outside a section (nearly always) the interrupt test, two reads,
-	 * changes nothing, unless a second source must be cross-checked. */
-	if (!v.active && cfg_src2 == LT_SRC_NONE)
+	 * changes nothing. */
+	if (both_idle(t, &v))
 		return 0;
 	settle_view(ctx, t, &v, &c);
 	if (v.active)
