@@ -15,6 +15,7 @@
 #include "alerts.h"
 #include "attach.h"
 #include "harden.h"
+#include "floor.h"
 #include "http.h"
 #include "lazytrace.skel.h"
 #include "plan_json.h"
@@ -72,6 +73,10 @@ static void announce(struct lt_session *s)
 	fprintf(stderr, "lazytrace: tracing with %d probes, state %s, rules %s\n",
 		s->nlinks, state_src_name(s->sp.primary),
 		lt_rulesets[s->rules].name);
+	if (s->cfg.bench_floor)
+		fprintf(stderr, "lazytrace: --bench-floor %s: the programs "
+			"return at once, nothing is traced\n",
+			floor_name(s->cfg.bench_floor));
 }
 
 static int poll_loop(struct lt_session *s)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <json-c/json.h>
 #include "plan_json.h"
+#include "floor.h"
 
 json_object *plan_probes_json(struct lt_session *s)
 {
@@ -45,6 +46,9 @@ void plan_json_print(struct lt_session *s)
 	o = json_object_new_object();
 	json_object_object_add(o, "type", json_object_new_string("plan"));
 	plan_json_fields(s, o);
+	if (s->cfg.bench_floor)	/* empty programs: docs/JSON.md */
+		json_object_object_add(o, "bench_floor", json_object_new_string(
+			floor_name(s->cfg.bench_floor)));
 	json_object_object_add(o, "probes", plan_probes_json(s));
 	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
