@@ -8,6 +8,7 @@
 . /lt/guest-lib.sh
 . /lt/bench.conf	# REPS, CONFIGS, WLS, W_<name>="cmd args"
 echo "KERNEL $(uname -r) $(uname -m)"
+echo "GUEST cpus=$(grep -c ^processor /proc/cpuinfo) hypervisor=$(cat /sys/hypervisor/type 2>/dev/null || echo none) preempt=$(uname -v | grep -o 'PREEMPT[_A-Z]*' | head -1)"
 echo "BENCH reps=$REPS configs=$CONFIGS workloads=$WLS"
 
 if use_bpftrace; then
@@ -40,6 +41,10 @@ start() {
 	case $1 in
 	untraced) return 0 ;;
 	default) set -- ;;
+	# the floor (docs/PERFORMANCE.md): the default's probes with
+	# programs that return at once; the page allocator's alone
+	floor) set -- --bench-floor all ;;
+	flooralloc) set -- --bench-floor alloc ;;
 	# every finding streamed, with or without its stack: what stack
 	# capture and streaming cost (the default streams no legal finding)
 	stacks) set -- --info all --stacks 32 ;;
@@ -152,15 +157,19 @@ while [ $r -le $REPS ]; do
 done
 # Where the time goes: each workload once more under the default plan with
 # the kernel's per-program accounting on (it adds two clock reads a run,
-# so never during the timed rounds above).
+# so never during the timed rounds above), and under the floor: its empty
+# programs' run time is what the accounting itself adds to a run, the
+# baseline to subtract (bench/table.py).
 if [ "${PROGSTATS:-0}" = 1 ]; then
 	echo 1 >/proc/sys/kernel/bpf_stats_enabled
-	for w in $WLS; do
-		eval "cmd=\$W_$w"
-		start default || { fail=1; continue; }
-		/lt/lt-timeit $cmd >/tmp/w.out 2>/tmp/w.err || fail=1
-		end_tracer || fail=1
-		echo "PROGSTATS wl=$w $(grep '"type":"summary"' /tmp/t.out)"
+	for c in default floor; do
+		for w in $WLS; do
+			eval "cmd=\$W_$w"
+			start $c || { fail=1; continue; }
+			/lt/lt-timeit $cmd >/tmp/w.out 2>/tmp/w.err || fail=1
+			end_tracer || fail=1
+			echo "PROGSTATS wl=$w cfg=$c $(grep '"type":"summary"' /tmp/t.out)"
+		done
 	done
 	echo 0 >/proc/sys/kernel/bpf_stats_enabled
 fi

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Guest side of scripts/bench-watch.sh: the cost of --boundaries watch.
-# Each workload runs held by lt-hold (its pid known before it starts),
+# Each workload runs held by lt-timeit --hold (its pid known before it starts),
 # untraced, under lazytrace -p PID (boundary probes, the default) and
 # under lazytrace -p PID --boundaries watch, in rounds whose order
 # rotates. One "RESULT" line a run; the host makes the table.
@@ -14,7 +14,7 @@ run_one() {
 	shift 2
 	rm -f /tmp/go /tmp/h.err /tmp/b.jsonl
 	mkfifo /tmp/go
-	/lt/lt-hold "$@" </tmp/go >/dev/null 2>/tmp/h.err &
+	/lt/lt-timeit --hold "$@" </tmp/go >/dev/null 2>/tmp/h.err &
 	hp=$!
 	exec 5>/tmp/go
 	wait_line /tmp/h.err "HOLD pid=" 60 $hp || return 1

@@ -289,48 +289,29 @@ static __always_inline int on_boundary(void *ctx, __u32 ev, __u32 slot,
 }
 
 /*
- * Outside a section by the primary source (nearly every event): only a
- * second source that says "inside" could make a finding (state_mismatch),
- * so one read of it settles the event before the interrupt test and the
- * cross-check. With --boundaries watch not even that: the mirror is the
- * second source, and a leave it missed shows as a resync at the thread's
- * next write; its cross-check runs where the counters say "inside". Each
- * step off the allocation path: lt-munmap's 102,400 page allocations
- * under -p --boundaries watch, +3.7 % over -p with the full cross-check
- * on each, +1.1 % with one read, (docs/PERFORMANCE.md).
+ * Everything the page-allocation programs do once the fast test below has
+ * not ruled the allocation out: out of line, so that the program entered
+ * on every page allocation is only that test. The x86-64 JIT saves the
+ * callee-saved registers a program uses anywhere, on every run (7.2
+ * arch/x86/net/bpf_jit_comp.c:356 push_callee_regs, :1537
+ * detect_reg_usage); inlined, this path made the program save four and
+ * spill its arguments to the stack, where the test needs neither
+ * (docs/PERFORMANCE.md, "Cuts").
  */
-static __always_inline bool idle_event(struct task_struct *t,
-				       struct lt_view *v)
+static __noinline int alloc_judge(void *ctx, struct task_struct *t,
+				  __u32 slot, __u64 gfp, __u32 order)
 {
-	struct lt_view w;
-
-	if (v->active)
-		return false;
-	if (cfg_src2 == LT_SRC_NONE || cfg_watch || filtered_out())
-		return true;
-	read_source(cfg_src2, t, &w);
-	return !w.active || w.unknown;
-}
-
-static __always_inline int on_alloc(void *ctx, __u32 slot, __u64 gfp,
-				    __u32 order)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct lt_ctx c = { .event = LT_EV_PAGE_ALLOC, .slot = slot,
 			    .gfp = gfp, .order = order };
 	struct lt_view v;
 
-	stat_inc(LT_EV_PAGE_ALLOC);
 	if (cfg_src == LT_SRC_NONE) {
 		/* No state: the order histogram covers every allocation. */
 		if (!filtered_out())
 			hist_add(LT_H_ALLOC_ORDER, order);
 		return 0;
 	}
-	/* Hot path: the lazy predicate costs one read, test it first. */
 	read_source(cfg_src, t, &v);
-	if (idle_event(t, &v))
-		return 0;
 	if (filtered_out())
 		return 0;
 	settle_view(ctx, t, &v, &c);
@@ -344,6 +325,60 @@ static __always_inline int on_alloc(void *ctx, __u32 slot, __u64 gfp,
 	raise(ctx, &c, LT_K_ALLOC_IN_LAZY);
 	return 0;
 }
+
+/*
+ * Neither source says the task is in a section: nothing to judge, and
+ * no mismatch to report (cross_check() reports only sources that
+ * disagree, and not an unknown one), so the interrupt test and the
+ * filters can wait. With a second source (Xen PV: the CPU's mode and the
+ * tracked depth) every allocation and flush used to take both, four reads
+ * and two helper calls, before this test (docs/PERFORMANCE.md, "Cuts").
+ * With --boundaries watch not even the second read: the mirror is the
+ * second source, a leave it missed shows as a resync at the thread's
+ * next write, and its cross-check runs where the counters say "inside".
+ * lt-munmap (102,400 page allocations) under -p --boundaries watch took
+ * 3.7 % more than under -p alone with the full cross-check on each, 1.1 %
+ * with one read, 0.4 % with none (docs/PERFORMANCE.md, section 4).
+ */
+static __always_inline bool both_idle(struct task_struct *t,
+				      struct lt_view *v)
+{
+	struct lt_view w;
+
+	if (v->active)
+		return false;
+	if (cfg_src2 == LT_SRC_NONE || cfg_watch)
+		return true;
+	read_source(cfg_src2, t, &w);
+	return !w.active || w.unknown;
+}
+
+/* Counts the allocation; true when the fast test rules it out: the lazy
+ * predicate costs one read, and outside a section (nearly always) that
+ * is all. */
+static __always_inline bool alloc_ruled_out(struct task_struct *t)
+{
+	struct lt_view v;
+
+	stat_inc(LT_EV_PAGE_ALLOC);
+	if (cfg_src == LT_SRC_NONE)
+		return false;
+	read_source(cfg_src, t, &v);
+	return both_idle(t, &v);
+}
+
+/*
+ * The page-allocation programs: the slot, gfp and order expressions are
+ * evaluated only past the fast test. As function arguments the compiler
+ * read them first and kept them across the helper calls, in callee-saved
+ * registers or on the stack, on every allocation; a kprobe's slot is a
+ * helper call of its own (bpf_get_attach_cookie).
+ */
+#define ON_ALLOC(ctx, slot, gfp, order) ({				\
+	struct task_struct *___t = bpf_get_current_task_btf();		\
+	alloc_ruled_out(___t) ? 0 :					\
+		alloc_judge(ctx, ___t, slot, gfp, order);		\
+})
 
 /* TLB flushes and page-batch frees: both are "flush" work inside a section. */
 static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
@@ -363,8 +398,8 @@ static __always_inline int on_flush_work(void *ctx, __u32 ev, __u32 slot,
 	if (!lazy_view(t, &v))
 		return 0;
 	/* Outside a section (nearly always) the interrupt test, two reads,
-	 * changes nothing, unless a second source must be cross-checked. */
-	if (idle_event(t, &v))
+	 * changes nothing. */
+	if (both_idle(t, &v))
 		return 0;
 	settle_view(ctx, t, &v, &c);
 	if (v.active)
@@ -459,20 +494,33 @@ static __always_inline bool wrapped_once(void *ctx, struct task_struct *t,
 	return true;
 }
 
+/* open_check() past its test, out of line: every syscall exit runs that
+ * test, and inlined this path set up the finding and its registers there
+ * too (docs/PERFORMANCE.md, "Cuts"). */
+static __noinline int open_found(void *ctx, struct task_struct *t, __u32 ev,
+				 __u32 kind)
+{
+	struct lt_ctx c = { .event = ev };
+	struct lt_view v;
+
+	if (!lazy_view(t, &v) || filtered_out() ||
+	    wrapped_once(ctx, t, &v, &c))
+		return 0;
+	c.depth = v.depth;
+	c.pause = v.pause;
+	raise(ctx, &c, kind);
+	return 0;
+}
+
 /* Counters still set when the task returns to user space, or when it
  * dies: a `kind` finding at `ev`. */
 static __always_inline void open_check(void *ctx, struct task_struct *t,
 				       __u32 ev, __u32 kind)
 {
-	struct lt_ctx c = { .event = ev };
 	struct lt_view v;
 
-	if (lazy_view(t, &v) && (v.depth || v.pause) && !filtered_out() &&
-	    !wrapped_once(ctx, t, &v, &c)) {
-		c.depth = v.depth;
-		c.pause = v.pause;
-		raise(ctx, &c, kind);
-	}
+	if (lazy_view(t, &v) && (v.depth || v.pause))
+		open_found(ctx, t, ev, kind);
 }
 
 /* The kernel frees task storage with the task anyway; deleting it here
@@ -508,13 +556,6 @@ static __always_inline int on_task_edge(void *ctx, __u32 ev, __u32 kind)
 #define LT_TASK_DEAD		0x80
 #define LT_TASK_RTLOCK_WAIT	0x1000
 
-/*
- * `current` is the outgoing task here. `state` is the tracepoint's
- * prev_state (5.18+): what __schedule decided
- * on, not prev->__state read again after the fact. A TASK_DEAD switch is
- * the task's last (do_task_dead(), after exit_mm() on every kernel): the
- * place to judge a section left open at exit, once, and not as a sleep.
- */
 /* --boundaries watch: a traced thread's last switch, after exit_mm()
  * (see below): the loader can give its watchpoint back. */
 static __always_inline void watch_gone(struct task_struct *t)
@@ -532,6 +573,13 @@ static __always_inline void watch_gone(struct task_struct *t)
 	bpf_ringbuf_submit(w, 0);
 }
 
+/*
+ * `current` is the outgoing task here. `state` is the tracepoint's
+ * prev_state (5.18+): what __schedule decided
+ * on, not prev->__state read again after the fact. A TASK_DEAD switch is
+ * the task's last (do_task_dead(), after exit_mm() on every kernel): the
+ * place to judge a section left open at exit, once, and not as a sleep.
+ */
 static __always_inline int on_sched_switch(void *ctx, bool preempt,
 					   __u64 state)
 {

@@ -47,11 +47,12 @@ int BPF_PROG(fe_pause) { return on_boundary(ctx, LT_EV_PAUSE, FSLOT(LT_EV_PAUSE)
 SEC("fentry")
 int BPF_PROG(fe_resume) { return on_boundary(ctx, LT_EV_RESUME, FSLOT(LT_EV_RESUME), 0); }
 
-/* __alloc_frozen_pages_noprof, __alloc_pages_noprof, __alloc_pages */
+/* __alloc_frozen_pages_noprof, __alloc_pages_noprof, __alloc_pages
+ * (gfp, order, ...): arguments read past the fast test (ON_ALLOC) */
 SEC("fentry")
-int BPF_PROG(fe_alloc, gfp_t gfp, unsigned int order)
+int fe_alloc(unsigned long long *ctx)
 {
-	return on_alloc(ctx, FSLOT(LT_EV_PAGE_ALLOC), gfp, order);
+	return ON_ALLOC(ctx, FSLOT(LT_EV_PAGE_ALLOC), ctx[0], (__u32)ctx[1]);
 }
 
 /* x86 flush_tlb_mm_range(mm, start, end, ...) */
@@ -141,9 +142,10 @@ SEC("kprobe")
 int BPF_KPROBE(kp_resume) { return on_boundary(ctx, LT_EV_RESUME, KSLOT(), 0); }
 
 SEC("kprobe")
-int BPF_KPROBE(kp_alloc, gfp_t gfp, unsigned int order)
+int kp_alloc(struct pt_regs *ctx)
 {
-	return on_alloc(ctx, KSLOT(), gfp, order);
+	return ON_ALLOC(ctx, KSLOT(), PT_REGS_PARM1(ctx),
+			(__u32)PT_REGS_PARM2(ctx));
 }
 
 /* tlb_flush_mmu_tlbonly(tlb): a static inline with a copy per user. It
@@ -223,7 +225,7 @@ int BPF_KPROBE(kp_gather_finish, struct mmu_gather *tlb)
 SEC("raw_tp/mm_page_alloc")
 int tp_page_alloc(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_alloc(ctx, FSLOT(LT_EV_PAGE_ALLOC), ctx->args[2],
+	return ON_ALLOC(ctx, FSLOT(LT_EV_PAGE_ALLOC), ctx->args[2],
 			(__u32)ctx->args[1]);
 }
 
@@ -302,3 +304,5 @@ int pe_watch(struct bpf_perf_event_data *ctx)
 {
 	return on_watch(ctx);
 }
+
+#include "floor.bpf.h"

@@ -6,8 +6,8 @@ _lazytrace()
 	local opts="--pid --cgroup --comm --duration --json --output --stacks
 		--verbose --fail-on --mode --rules --list-probes --by-cgroup
 		--btf --kallsyms --tracefs --uprobe-target --seed-v2 --metrics --metrics-top
-		--rate-limit --dedup --info --syslog --ring-buffer --boundaries --help
-		--version --usage"
+		--rate-limit --dedup --info --syslog --ring-buffer --boundaries
+		--bench-floor --help --version --usage"
 	local kinds="any alloc_in_lazy flush_in_lazy unbalanced_disable
 		enable_while_paused open_at_user_return open_at_exit
 		sleep_in_lazy nested_enter state_mismatch outer_lost_lazy"
@@ -43,6 +43,9 @@ _lazytrace()
 		return ;;
 	--rules)
 		mapfile -t COMPREPLY < <(compgen -W "pre-7.0 7.0" -- "$cur")
+		return ;;
+	--bench-floor)
+		mapfile -t COMPREPLY < <(compgen -W "all alloc" -- "$cur")
 		return ;;
 	--info)
 		mapfile -t COMPREPLY < <(compgen -W "count first all" -- "$cur")

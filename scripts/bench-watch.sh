@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 B=build
 O=$B/bench-watch
 P=$O/payload
-for f in $B/lazytrace $B/workloads/lt-hold $B/workloads/lt-munmap; do
+for f in $B/lazytrace $B/workloads/lt-timeit $B/workloads/lt-munmap; do
 	[ -x $f ] || { echo "bench-watch: $f missing (make all workloads)" >&2; exit 2; }
 done
 rm -rf "$O"

@@ -16,6 +16,7 @@
 #include "alerts.h"
 #include "attach.h"
 #include "harden.h"
+#include "floor.h"
 #include "http.h"
 #include "log.h"
 #include "plan_json.h"
@@ -74,6 +75,10 @@ static void announce(struct lt_session *s)
 	fprintf(stderr, "lazytrace: tracing with %d probes, state %s, rules %s\n",
 		s->nlinks, state_src_name(s->sp.primary),
 		lt_rulesets[s->rules].name);
+	if (s->cfg.bench_floor)
+		fprintf(stderr, "lazytrace: --bench-floor %s: the programs "
+			"return at once, nothing is traced\n",
+			floor_name(s->cfg.bench_floor));
 }
 
 /* The histograms as the maps hold them now (collect), printed (output). */

@@ -74,6 +74,9 @@ both unbalanced v7 unbalanced 7.0 --dedup
 # 8 threads x 10000 sections, legal allocations only counted (--info count):
 # the held count and the summary's groups without stacks.
 both concurrency v7 concurrency 7.0
+# --bench-floor alloc: empty programs, nothing found; the plan record
+# and stderr say so.
+both bench-floor pre7 roberts-bug pre-7.0 --bench-floor alloc
 
 # The plan, as text and JSON (probes resolved in the model's ELF; the
 # feature and preemption lines are this host's, like make model-test's).
@@ -83,6 +86,11 @@ golden list-probes.txt "$T/plan.txt"
 $LT --uprobe-target build/model/lt-model-pre7 --list-probes -j >"$T/planj.out" 2>&1
 $N json <"$T/planj.out" >"$T/planj.txt"
 golden list-probes.jsonl "$T/planj.txt"
+
+$LT --uprobe-target build/model/lt-model-v7 --bench-floor alloc \
+	--list-probes >"$T/planf.out" 2>&1
+$N plain <"$T/planf.out" >"$T/planf.txt"
+golden list-probes-floor.txt "$T/planf.txt"
 
 # Help texts: the CLI's options and the report tool's.
 $LT --help >"$T/help.out" 2>&1

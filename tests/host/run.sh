@@ -98,6 +98,73 @@ else
 	kill $pid 2>/dev/null
 fi
 
+# ---- --bench-floor (docs/PERFORMANCE.md): the plan's probes, each with
+# a program that returns at once. The plan must be the one the run above
+# attached (same events, methods, symbols), every program empty, and no
+# event counted while pages are allocated (the run above counted them) ----
+# "id name xlated_len" of each BPF program process $1 holds
+progs_of() {
+	local fd id
+	for fd in /proc/$1/fd/*; do
+		[ "$(readlink "$fd")" = anon_inode:bpf-prog ] || continue
+		id=$(sed -n 's/^prog_id:\t*//p' "/proc/$1/fdinfo/${fd##*/}")
+		bpftool -j prog show id "$id" | python3 -c 'import json,sys
+p = json.load(sys.stdin)
+print(p["id"], p["name"], p.get("bytes_xlated", -1))'
+	done | sort -u
+}
+plan_probes() {	# the plan record's probes, one "event method symbol" a line
+	python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r.get("type") == "plan":
+        for p in r["probes"]:
+            print(p["event"], p["method"], p["symbol"], p["copies"])
+        print("floor", r.get("bench_floor", "-"))' "$1"
+}
+$LT --mode tracepoint --bench-floor all -j -o "$T/floor.jsonl" 2>"$T/floor.err" &
+pid=$!
+if wait_for "$T/floor.err" "tracing with" 20; then
+	progs_of $pid >"$T/floor.progs"
+	cat "$T/floor.progs"
+	$W/lt-munmap 4 512 >/dev/null
+	kill -INT $pid
+	wait $pid; rc=$?
+	check "bench floor: exits 0 on SIGINT" [ $rc -eq 0 ]
+	check "bench floor: says so at start" \
+		grep -q "^lazytrace: --bench-floor all: the programs return" "$T/floor.err"
+	plan_probes "$T/tp.jsonl" | grep -v ^floor >"$T/tp.probes"
+	plan_probes "$T/floor.jsonl" >"$T/floor.probes"
+	check "bench floor: the plan's events, methods and symbols" \
+		diff "$T/tp.probes" <(grep -v ^floor "$T/floor.probes")
+	check "bench floor: the plan record names the floor" \
+		grep -qx "floor all" "$T/floor.probes"
+	check "bench floor: programs held" [ -s "$T/floor.progs" ]
+	# two instructions, r0 = 0 and exit, 8 bytes each
+	check "bench floor: every program is an empty floor program" \
+		[ "$(awk '$2 !~ /^(fe_floor[0-9]+|kp_floor|tp_floor)$/ ||
+			$3 != 16' "$T/floor.progs" | wc -l)" -eq 0 ]
+	check "bench floor: no page allocation counted" \
+		[ "$($J "$T/floor.jsonl" summary.events.page_alloc)" = 0 ]
+	check "bench floor: no TLB flush counted" \
+		[ "$($J "$T/floor.jsonl" summary.events.tlb_flush)" = 0 ]
+	check "bench floor: detached" detached
+else
+	not_ok "bench floor did not start: $(cat "$T/floor.err")"
+	kill $pid 2>/dev/null
+fi
+$LT --bench-floor alloc --list-probes >"$T/floor.plan" 2>&1
+check "bench floor alloc: the plan says so" \
+	grep -q "^bench floor (--bench-floor alloc): the page allocator" "$T/floor.plan"
+check "bench floor alloc: page_alloc kept" \
+	grep -qE "^page_alloc +raw_tp +kmem:mm_page_alloc" "$T/floor.plan"
+check "bench floor alloc: tlb_flush skipped, saying why" \
+	grep -q "skipped: --bench-floor alloc" "$T/floor.plan"
+check "bench floor alloc: one event left" \
+	[ "$(grep -cE '^[a-z_]+ +(raw_tp|fentry|kprobe|uprobe) ' "$T/floor.plan")" -eq 1 ]
+check "bench floor alloc: lines under 80 columns" \
+	[ "$(awk 'length > 79' "$T/floor.plan" | wc -l)" -eq 0 ]
+
 # ---- SIGTERM prints the summary and detaches ----
 $LT --mode tracepoint -o "$T/term.txt" 2>"$T/term.err" &
 pid=$!

@@ -56,6 +56,7 @@ out=$(bash --norc --noprofile -c '
 	comp lazytrace rep
 	comp lazytrace report --o
 	comp lazytrace --info ""
+	comp lazytrace --bench-floor ""
 ' _ "$C" 2>"$T/comp.err")
 rc=$?
 check "completion sources without errors" [ $rc -eq 0 -a ! -s "$T/comp.err" ]
@@ -70,6 +71,7 @@ check "completes --rules values" [ "${got[4]:-}" = "pre-7.0 7.0" ]
 check "completes the report subcommand" [ "${got[5]:-}" = "report" ]
 check "completes report's --output" [ "${got[6]:-}" = "--output" ]
 check "completes --info values" [ "${got[7]:-}" = "count first all" ]
+check "completes --bench-floor values" [ "${got[8]:-}" = "all alloc" ]
 
 # The unit verifies against what was just installed. (--root wants a
 # whole systemd tree; the unit's ExecStart is pointed at DESTDIR instead.)

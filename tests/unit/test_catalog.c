@@ -9,6 +9,9 @@
 #include <cmocka.h>
 #include <bpf/btf.h>
 #include "catalog.h"
+#include "floor.h"
+#include <bpf/libbpf.h>
+#include <stdio.h>
 #include "ksyms.h"
 #include "rules.h"
 #include "state_src.h"
@@ -416,6 +419,55 @@ static void uprobe_target_uses_the_model(void **state)
 	ksyms_free(model);
 }
 
+/* --bench-floor: the same events, methods, symbols and copies as the plan,
+ * each with an empty program the BPF object really has; "alloc" keeps the
+ * page allocation alone. */
+static void bench_floor_keeps_the_plan(void **state)
+{
+	struct env *e = *state;
+	struct bpf_object *obj = bpf_object__open_file(built("lazytrace.bpf.o"),
+						       NULL);
+	struct lt_plan *real = malloc(sizeof(*real));
+	int methods[LT_M_UPROBE + 1] = { 0 };
+	char want[16];
+
+	assert_non_null(obj);
+	assert_non_null(real);
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	*real = e->plan;
+	floor_apply(&e->plan, LT_FLOOR_ALL);
+	for (int ev = 0; ev < LT_EV_MAX; ev++) {
+		const struct lt_choice *f = &e->plan.ev[ev], *r = &real->ev[ev];
+
+		assert_int_equal(f->method, r->method);
+		assert_ptr_equal(f->cand, r->cand);
+		assert_int_equal(f->ncopies, r->ncopies);
+		assert_memory_equal(f->addrs, r->addrs, sizeof(f->addrs));
+		methods[f->method]++;
+		if (f->method == LT_M_NONE)
+			continue;
+		snprintf(want, sizeof(want), "fe_floor%d", ev);
+		assert_string_equal(f->prog, f->method == LT_M_FENTRY ? want :
+				    f->method == LT_M_TRACEPOINT ? "tp_floor" :
+				    "kp_floor");
+		assert_non_null(bpf_object__find_program_by_name(obj, f->prog));
+	}
+	/* the fixture's plan has all three methods: each name was checked */
+	assert_true(methods[LT_M_FENTRY] && methods[LT_M_KPROBE] &&
+		    methods[LT_M_TRACEPOINT]);
+	catalog_resolve(&e->src, &all_on, LT_MODE_AUTO, &e->plan);
+	floor_apply(&e->plan, LT_FLOOR_ALLOC);
+	for (int ev = 0; ev < LT_EV_MAX; ev++)
+		assert_int_equal(e->plan.ev[ev].method != LT_M_NONE,
+				 ev == LT_EV_PAGE_ALLOC);
+	assert_string_equal(e->plan.ev[LT_EV_PAGE_ALLOC].prog,
+			    "fe_floor5");
+	assert_non_null(strstr(e->plan.ev[LT_EV_TLB_FLUSH].why,
+			       "skipped: --bench-floor alloc"));
+	free(real);
+	bpf_object__close(obj);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +488,7 @@ int main(void)
 		cmocka_unit_test(arm64_7_not_tif),
 		cmocka_unit_test(uprobe_target_uses_the_model),
 		cmocka_unit_test(watch_replaces_boundary_probes),
+		cmocka_unit_test(bench_floor_keeps_the_plan),
 	};
 	return cmocka_run_group_tests_name("catalog", tests, setup, teardown);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include "cli.h"
 #include "rules.h"
+#include "floor.h"
 
 #define PARSE(cfg, ...) ({						\
 	char *argv[] = { "lazytrace", __VA_ARGS__, NULL };		\
@@ -182,6 +183,29 @@ static void boundaries(void **state)
 	assert_int_not_equal(PARSE(&c, "-p", "7", "--boundaries", "watch",
 				   "--uprobe-target", "/bin/true"), 0);
 	assert_non_null(strstr(c.err, "not --uprobe-target"));
+	assert_int_not_equal(PARSE(&c, "-p", "7", "--boundaries", "watch",
+				   "--bench-floor", "all"), 0);
+	assert_non_null(strstr(c.err, "not --boundaries watch's"));
+}
+
+static void bench_floor(void **state)
+{
+	struct lt_config c;
+
+	assert_int_equal(PARSE(&c, "--bench-floor", "all"), 0);
+	assert_int_equal(c.bench_floor, LT_FLOOR_ALL);
+	assert_int_equal(PARSE(&c, "--bench-floor", "alloc"), 0);
+	assert_int_equal(c.bench_floor, LT_FLOOR_ALLOC);
+	assert_int_equal(PARSE(&c, "-d", "1"), 0);
+	assert_int_equal(c.bench_floor, LT_FLOOR_OFF);
+	assert_int_not_equal(PARSE(&c, "--bench-floor", "off"), 0);
+	assert_non_null(strstr(c.err, "unknown --bench-floor 'off'"));
+	/* in either order */
+	assert_int_not_equal(PARSE(&c, "--fail-on", "any", "--bench-floor",
+				   "all"), 0);
+	assert_non_null(strstr(c.err, "--fail-on could never fail"));
+	assert_int_not_equal(PARSE(&c, "--bench-floor", "alloc", "--fail-on",
+				   "any"), 0);
 }
 
 int main(void)
@@ -195,6 +219,7 @@ int main(void)
 		cmocka_unit_test(fail_on_long_list),
 		cmocka_unit_test(positional_limits),
 		cmocka_unit_test(boundaries),
+		cmocka_unit_test(bench_floor),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -68,7 +68,11 @@ static inline enum wl_map_fail wl_map_small(long pages, enum wl_nohuge nohuge,
 	if (p == MAP_FAILED)
 		return WL_MAP_MMAP;
 	*out = p;
-	if (madvise(p, pages * PG, MADV_NOHUGEPAGE) && nohuge == WL_NOHUGE_MUST)
+	/* A kernel without THP (Debian's RT) refuses MADV_NOHUGEPAGE with
+	 * EINVAL (7.2 mm/madvise.c:1549-1551) and has no
+	 * /sys/kernel/mm/transparent_hugepage: its pages are small anyway. */
+	if (madvise(p, pages * PG, MADV_NOHUGEPAGE) && nohuge == WL_NOHUGE_MUST &&
+	    !(errno == EINVAL && access("/sys/kernel/mm/transparent_hugepage", F_OK)))
 		return WL_MAP_MADVISE;
 	for (long i = 0; i < pages; i++)
 		p[i * PG] = (unsigned char)(i + 1);

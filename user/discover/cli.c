@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "comm_top.h"
+#include "floor.h"
 #include "rules.h"
 
 const char *argp_program_version = "lazytrace " LT_VERSION;
@@ -38,6 +39,7 @@ enum {
 	OPT_LIST, OPT_BY_CGROUP, OPT_BTF, OPT_KALLSYMS, OPT_UPROBE, OPT_SEED_V2,
 	OPT_METRICS, OPT_RATE, OPT_DEDUP, OPT_SYSLOG,
 	OPT_RING, OPT_METRICS_TOP, OPT_TRACEFS, OPT_INFO, OPT_BOUNDARIES,
+	OPT_BENCH_FLOOR,
 };
 
 static const struct argp_option options[] = {
@@ -88,6 +90,9 @@ static const struct argp_option options[] = {
 	{ "boundaries", OPT_BOUNDARIES, "FROM", 0,
 	  "Section boundaries from 'probes' (default) or 'watch': a hardware"
 	  " watchpoint on each thread's lazy state (7.0+, needs -p)", 0 },
+	{ "bench-floor", OPT_BENCH_FLOOR, "WHICH", 0,
+	  "Benchmarks only: the plan's probes with empty programs ('all'),"
+	  " or the page allocator's alone ('alloc'); traces nothing", 0 },
 	{ 0 },
 };
 
@@ -343,6 +348,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 				    "or watch", arg);
 		cfg->watch = !strcmp(arg, "watch");
 		break;
+	case OPT_BENCH_FLOOR:
+		if (floor_parse(arg, &cfg->bench_floor))
+			return fail(st, "unknown --bench-floor '%s': use all "
+				    "or alloc", arg);
+		break;
 	case ARGP_KEY_END:
 		/* One watchpoint per thread: of one process, not every task. */
 		if (cfg->watch && !cfg->pid)
@@ -350,6 +360,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		if (cfg->watch && cfg->uprobe_target)
 			return fail(st, "--boundaries watch traces the kernel, "
 				    "not --uprobe-target");
+		/* the floor is that of the probes; a watchpoint has none */
+		if (cfg->bench_floor && cfg->watch)
+			return fail(st, "--bench-floor is the probes' floor, "
+				    "not --boundaries watch's");
+		/* empty programs raise nothing: CI would pass blind */
+		if (cfg->bench_floor && cfg->fail_on)
+			return fail(st, "--bench-floor traces nothing: "
+				    "--fail-on could never fail");
 		break;
 	case ARGP_KEY_ARG:
 		if (pc->npos == 0) {

@@ -42,6 +42,7 @@ struct lt_config {
 	unsigned int info;		/* --info: enum lt_info_mode */
 	unsigned int ring_kib;		/* --ring-buffer, 0 = built-in 1 MiB */
 	bool watch;			/* --boundaries watch */
+	unsigned int bench_floor;	/* --bench-floor: enum lt_floor */
 	char err[160];			/* why parsing failed */
 };
 

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include "elfsyms.h"
 #include "feature_probe.h"
+#include "floor.h"
 #include "log.h"
 #include "read_whole.h"
 #include "setup.h"
@@ -447,6 +448,7 @@ int setup_discover(struct lt_session *s)
 		plan_skip(&s->plan, LT_EV_SWITCH_IN,
 			  "no section boundaries to tell apart");
 	}
+	floor_apply(&s->plan, s->cfg.bench_floor);
 	s->rules = s->cfg.rules >= 0 ? (enum lt_rules)s->cfg.rules
 				     : rules_default(&s->ki, &s->sp);
 	rc = check_judging(s);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include <json-c/json.h>
+#include "floor.h"
 #include "json_keys.h"
 #include "plan_json.h"
 
@@ -46,6 +47,9 @@ void plan_json_print(struct lt_session *s)
 	o = json_object_new_object();
 	json_object_object_add(o, LT_JK_TYPE, json_object_new_string(LT_JT_PLAN));
 	plan_json_fields(s, o);
+	if (s->cfg.bench_floor)	/* empty programs: docs/JSON.md */
+		json_object_object_add(o, "bench_floor", json_object_new_string(
+			floor_name(s->cfg.bench_floor)));
 	json_object_object_add(o, LT_JK_PROBES, plan_probes_json(s));
 	fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);

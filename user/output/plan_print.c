@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
+#include "floor.h"
 #include "plan_print.h"
 
 static void feature(FILE *out, const char *name, bool ok, const char *why)
@@ -62,7 +63,7 @@ static void watch(struct lt_session *s, FILE *out)
 		fprintf(out, "  per thread, in the debug registers only while "
 			"it runs: any number\n  of threads\n");
 	fprintf(out, "  cost: a debug exception and a program run per write, "
-		"two a section\n"
+		"two a section\n  (docs/PERFORMANCE.md, section 4)\n"
 		"  threads created later: watched once the loader has the "
 		"fork record\n  (-v says when); writes before that count as "
 		"resyncs\n"
@@ -150,6 +151,12 @@ void plan_print(struct lt_session *s, FILE *out)
 	else
 		fprintf(out, "per-CPU maps: preallocated, ~1.8 MB a CPU (%s)\n",
 			s->feat.prealloc_why);
+	if (s->cfg.bench_floor)
+		fprintf(out, "bench floor (--bench-floor %s): %s,\n"
+			"  each program returns at once: nothing is traced\n",
+			floor_name(s->cfg.bench_floor),
+			s->cfg.bench_floor == LT_FLOOR_ALL ? "the plan's probes"
+			: "the page allocator's probe alone");
 	events(s, out);
 	watch(s, out);
 	state(s, out);

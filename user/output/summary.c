@@ -320,6 +320,9 @@ static void print_watch(struct lt_session *s, const struct lt_summary *sum)
 		ws->watched, sum->stats[LT_ST_BOUND_ENTER],
 		sum->stats[LT_ST_BOUND_LEAVE], sum->stats[LT_ST_BOUND_PAUSE],
 		sum->stats[LT_ST_BOUND_RESUME], sum->stats[LT_ST_WATCH_TRAPS]);
+	if (sum->stats[LT_ST_WATCH_REPEAT])
+		fprintf(s->out, " (%llu reported twice)",
+			sum->stats[LT_ST_WATCH_REPEAT]);
 	if (sum->stats[LT_ST_WATCH_RESYNC] || sum->stats[LT_ST_WATCH_UNDECODED])
 		fprintf(s->out, ", %llu missed or undecoded",
 			sum->stats[LT_ST_WATCH_RESYNC] +
