@@ -2,7 +2,7 @@
 /*
  * The loader's work per streamed finding, alone: N records of a real 7.2
  * exit-path allocation (docs/examples/sid-7.2-workloads.jsonl) through
- * report_finding(), symbolized against this machine's /proc/kallsyms.
+ * live__finding(), symbolized against this machine's /proc/kallsyms.
  * Run under `valgrind --tool=callgrind` with N and 2N: the difference in
  * instructions over N is the cost of one finding (docs/PERFORMANCE.md).
  *   finding_cost N [json|text] [KALLSYMS] [inline|cached] [OUT]
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	}
 	for (long i = 0; i < n; i++) {
 		f.ts_ns += 1000;
-		report_finding(&s, &f);
+		live__finding(&s, &f);
 	}
 	fclose(s.out);
 	printf("finding_cost: %ld findings, %u frames\n", n, f.nstack);

@@ -2,7 +2,7 @@
 /*
  * A finding record as the ring buffer delivers it (struct lt_finding,
  * filled by BPF from kernel state, its comm chosen by whatever task was
- * running: prctl(PR_SET_NAME) takes any bytes) through report_finding(),
+ * running: prctl(PR_SET_NAME) takes any bytes) through live__finding(),
  * as JSON and as text. Checks that each JSON record is one line that a
  * strict, UTF-8-validating parser reads back to an object with the record's
  * numbers, and that text output stays in its lines: no control bytes, no
@@ -41,7 +41,7 @@ static void emit(const struct lt_finding *f, bool json, char **buf,
 	s.cfg.json = json;
 	s.out = open_memstream(buf, len);
 	FUZZ_CHECK(s.out);
-	report_finding(&s, f);
+	live__finding(&s, f);
 	FUZZ_CHECK(!fclose(s.out));
 }
 

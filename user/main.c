@@ -89,7 +89,7 @@ static void print_hists(struct lt_session *s)
 
 	if (maps__hists(s, &rows, &n))
 		return;
-	report_hists(s, rows, n);
+	live__hists(s, rows, n);
 	free(rows);
 }
 

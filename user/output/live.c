@@ -184,7 +184,7 @@ static void finding_text(struct lt_session *s, const struct lt_finding *f,
 		fputs(sf->text, s->out);
 }
 
-void report_finding(struct lt_session *s, const struct lt_finding *rec)
+void live__finding(struct lt_session *s, const struct lt_finding *rec)
 {
 	struct lt_finding f = *rec;
 	const struct lt_stack_fmt *sf = NULL;
@@ -301,7 +301,7 @@ static void hist_text(struct lt_session *s, const struct hist_row *rows,
 	}
 }
 
-void report_hists(struct lt_session *s, struct hist_row *rows, size_t n)
+void live__hists(struct lt_session *s, struct hist_row *rows, size_t n)
 {
 	size_t kept = 0;
 

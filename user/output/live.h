@@ -8,9 +8,9 @@
 
 struct lt_finding;
 
-void report_finding(struct lt_session *s, const struct lt_finding *f);
+void live__finding(struct lt_session *s, const struct lt_finding *f);
 /* The n histogram rows of a maps__hists() snapshot; sorts rows[] in
  * place. */
-void report_hists(struct lt_session *s, struct hist_row *rows, size_t n);
+void live__hists(struct lt_session *s, struct hist_row *rows, size_t n);
 
 #endif

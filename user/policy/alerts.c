@@ -77,7 +77,7 @@ void alerts_finding(struct lt_session *s, const struct lt_finding *f)
 		add(&s->rate_limited);
 		return;
 	}
-	report_finding(s, f);
+	live__finding(s, f);
 	if (s->cfg.syslog) {
 		/* a task names itself: control bytes would forge log lines */
 		char comm[LT_LABEL_LEN];

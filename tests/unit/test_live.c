@@ -54,7 +54,7 @@ static json_object *emit_json(const struct lt_finding *f)
 
 	s.cfg.json = true;
 	s.out = open_memstream(&buf, &len);
-	report_finding(&s, f);
+	live__finding(&s, f);
 	fclose(s.out);
 	assert_non_null(strchr(buf, '\n'));
 	assert_ptr_equal(strchr(buf, '\n'), buf + len - 1);	/* one line */
@@ -136,7 +136,7 @@ static void text_stays_under_80_columns(void **state)
 	f.pid = f.tid = 4194304;
 	s.cfg.json = false;
 	s.out = open_memstream(&buf, &len);
-	report_finding(&s, &f);
+	live__finding(&s, &f);
 	fclose(s.out);
 	assert_non_null(strstr(buf, "allocator get_free_pages_noprof <- "));
 	for (line = strtok_r(buf, "\n", &save); line;
@@ -156,7 +156,7 @@ static void hostile_comm(void **state)
 	memcpy(f.comm, "x\n12:00 error\x1b[", 16);
 	s.cfg.json = false;
 	s.out = open_memstream(&buf, &len);
-	report_finding(&s, &f);
+	live__finding(&s, &f);
 	fclose(s.out);
 	assert_non_null(strstr(buf, " x?12:00 error?[ 10/11\n"));
 	free(buf);
@@ -189,7 +189,7 @@ static void long_gfp_wraps(void **state)
 	f.nstack = 99;	/* more than stack[] holds: clamped */
 	s.cfg.json = false;
 	s.out = open_memstream(&buf, &len);
-	report_finding(&s, &f);
+	live__finding(&s, &f);
 	fclose(s.out);
 	s.gfp = saved;
 	assert_non_null(strstr(buf, "__GFP_FLAG_NUMBER_23|"));
