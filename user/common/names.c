@@ -29,25 +29,15 @@ const char *severity_name(unsigned int sev)
 	}
 }
 
+/* One row a histogram (name, unit, metric, HELP, scale): a table, one
+ * line a row. */
 const struct lt_hist_desc lt_hist_descs[LT_H_MAX] = {
-	[LT_H_BATCH_PAGES] = { "batch_pages", "pages",
-		"lazytrace_gather_batch_pages",
-		"Pages in one mmu_gather page batch", 0 },
-	[LT_H_GATHER_BATCHES] = { "gather_batches", "batches",
-		"lazytrace_gather_batches",
-		"Page batches used by one mmu_gather", 0 },
-	[LT_H_FLUSH_SPAN] = { "flush_span", "pages",
-		"lazytrace_flush_span_pages",
-		"Pages covered by one TLB flush", 0 },
-	[LT_H_DEPTH] = { "nesting_depth", "depth",
-		"lazytrace_nesting_depth",
-		"Lazy MMU nesting depth at in-section events", 0 },
-	[LT_H_ALLOC_ORDER] = { "alloc_order", "order",
-		"lazytrace_alloc_order",
-		"Order of page allocations", 0 },
-	[LT_H_SECTION_SPAN] = { "section_span", "ns",
-		"lazytrace_section_span_seconds",
-		"Outermost lazy MMU section, enter to leave", 1e-9 },
+	[LT_H_BATCH_PAGES]    = { "batch_pages",    "pages",   "lazytrace_gather_batch_pages",   "Pages in one mmu_gather page batch",          0 },
+	[LT_H_GATHER_BATCHES] = { "gather_batches", "batches", "lazytrace_gather_batches",       "Page batches used by one mmu_gather",         0 },
+	[LT_H_FLUSH_SPAN]     = { "flush_span",     "pages",   "lazytrace_flush_span_pages",     "Pages covered by one TLB flush",              0 },
+	[LT_H_DEPTH]          = { "nesting_depth",  "depth",   "lazytrace_nesting_depth",        "Lazy MMU nesting depth at in-section events", 0 },
+	[LT_H_ALLOC_ORDER]    = { "alloc_order",    "order",   "lazytrace_alloc_order",          "Order of page allocations",                   0 },
+	[LT_H_SECTION_SPAN]   = { "section_span",   "ns",      "lazytrace_section_span_seconds", "Outermost lazy MMU section, enter to leave",  1e-9 },
 };
 
 static const struct lt_hist_desc *hist_desc(unsigned int id)
