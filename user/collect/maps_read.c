@@ -191,6 +191,63 @@ static int bound_cmp(const void *a, const void *b)
 	return x->key.depth < y->key.depth ? -1 : x->key.depth > y->key.depth;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	/* ints, or lt_stack_snap, whose first member is its id */
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The frames of every stack id the groups and the boundaries name, read
+ * once here so that printing the summary reads no map. A stack map entry
+ * never changes once written (bpf/emit.bpf.h), so this is what a read at
+ * print time would give. */
+static int read_stacks(struct lt_session *s, struct lt_summary *sum)
+{
+	size_t n = 0, distinct = 0;
+	int *ids = malloc((sum->ngroups + sum->nbounds + 1) * sizeof(*ids));
+
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < sum->ngroups; i++)
+		ids[n++] = sum->groups[i].key.stack_id;
+	for (size_t i = 0; i < sum->nbounds; i++)
+		ids[n++] = sum->bounds[i].key.stack_id;
+	if (n)
+		qsort(ids, n, sizeof(*ids), id_cmp);
+	for (size_t i = 0; i < n; i++)
+		distinct += ids[i] >= 0 && (!i || ids[i] != ids[i - 1]);
+	sum->stacks = distinct ? calloc(distinct, sizeof(*sum->stacks)) : NULL;
+	if (distinct && !sum->stacks) {
+		free(ids);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct lt_stack_snap *st = &sum->stacks[sum->nstacks];
+
+		if (ids[i] < 0 || (i && ids[i] == ids[i - 1]))
+			continue;
+		st->id = ids[i];
+		st->n = maps__stack(s, ids[i], st->frames);
+		sum->nstacks += st->n > 0;
+	}
+	free(ids);
+	return 0;
+}
+
+size_t maps__summary_frames(const struct lt_summary *sum, int id,
+			    const unsigned long long **frames)
+{
+	const struct lt_stack_snap key = { .id = id }, *st = NULL;
+
+	if (sum->nstacks)
+		st = bsearch(&key, sum->stacks, sum->nstacks,
+			     sizeof(*sum->stacks), id_cmp);
+	*frames = st ? st->frames : NULL;
+	return st ? st->n : 0;
+}
+
 int maps__summary(struct lt_session *s, struct lt_summary *sum)
 {
 	size_t n;
@@ -231,6 +288,9 @@ int maps__summary(struct lt_session *s, struct lt_summary *sum)
 			qsort(sum->bounds, sum->nbounds, sizeof(*sum->bounds),
 			      bound_cmp);
 	}
+	err = read_stacks(s, sum);
+	if (err)
+		return err;
 	read_misses(s, sum);
 	maps__event_misses(s, sum->ev_misses, sum->may_miss);
 	return maps__stats(s, sum->stats);
@@ -238,6 +298,7 @@ int maps__summary(struct lt_session *s, struct lt_summary *sum)
 
 void maps__summary_free(struct lt_summary *sum)
 {
+	free(sum->stacks);
 	free(sum->comms);
 	free(sum->bounds);
 	free(sum->groups);

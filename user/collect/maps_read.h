@@ -41,6 +41,13 @@ struct lt_prog_cost {
 
 #define LT_MAX_PROGS	64
 
+/* The frames of one stack id, read with the snapshot. */
+struct lt_stack_snap {
+	int id;
+	unsigned int n;
+	unsigned long long frames[LT_MAX_STACK];
+};
+
 struct lt_summary {
 	struct lt_prog_cost progs[LT_MAX_PROGS];
 	size_t nprogs;			/* programs that ran, measured */
@@ -56,6 +63,8 @@ struct lt_summary {
 	size_t ncomms;
 	struct lt_bound_row *bounds;	/* --boundaries watch, most first */
 	size_t nbounds;
+	struct lt_stack_snap *stacks;	/* of groups[] and bounds[], by id */
+	size_t nstacks;
 };
 
 /* The findings' ring buffer as s->rb, fn called with s for each record.
@@ -65,6 +74,10 @@ int maps__ring_open(struct lt_session *s, ring_buffer_sample_fn fn);
  * watch), stats and the programs' skipped runs. */
 int maps__summary(struct lt_session *s, struct lt_summary *sum);
 void maps__summary_free(struct lt_summary *sum);
+/* The frames the snapshot holds for stack id: how many, *frames pointing
+ * at them (0 and NULL when it has none). Reads no map. */
+size_t maps__summary_frames(const struct lt_summary *sum, int id,
+			    const unsigned long long **frames);
 /* Adds the per-CPU stats counters into stats[LT_ST_MAX]. */
 int maps__stats(struct lt_session *s, unsigned long long *stats);
 /* Skipped program runs per attached event, and per finding kind the

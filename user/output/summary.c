@@ -27,11 +27,12 @@ int summary_failed(const struct lt_config *cfg, const struct lt_summary *sum)
 }
 
 /* The frames of a stack id as symbol strings, tracer frames skipped. */
-static json_object *stack_json(struct lt_session *s, int id)
+static json_object *stack_json(struct lt_session *s,
+			       const struct lt_summary *sum, int id)
 {
 	json_object *st = json_object_new_array();
-	__u64 frames[LT_MAX_STACK];
-	size_t n = maps__stack(s, id, frames);
+	const __u64 *frames;
+	size_t n = maps__summary_frames(sum, id, &frames);
 	char buf[256];
 
 	for (size_t j = stack_first_frame(s->ks, frames, n); j < n; j++)
@@ -57,7 +58,7 @@ static json_object *dedup_json(struct lt_session *s, const struct lt_summary *su
 		json_object_object_add(o, LT_JK_COUNT, json_object_new_uint64(r[i].count));
 		json_object_object_add(o, LT_JK_FIRST_NS, json_object_new_uint64(r[i].first_ns));
 		json_object_object_add(o, LT_JK_LAST_NS, json_object_new_uint64(r[i].last_ns));
-		json_object_object_add(o, LT_JK_STACK, stack_json(s, r[i].stack_id));
+		json_object_object_add(o, LT_JK_STACK, stack_json(s, sum, r[i].stack_id));
 		json_object_array_add(a, o);
 	}
 	free(r);
@@ -174,7 +175,7 @@ static json_object *watch_json(struct lt_session *s,
 			b->key.depth));
 		json_object_object_add(r, LT_JK_COUNT, json_object_new_uint64(
 			b->count));
-		json_object_object_add(r, LT_JK_STACK, stack_json(s,
+		json_object_object_add(r, LT_JK_STACK, stack_json(s, sum,
 			b->key.stack_id));
 		json_object_array_add(a, r);
 	}
@@ -204,7 +205,7 @@ static void print_json(struct lt_session *s, const struct lt_summary *sum)
 		json_object_object_add(r, LT_JK_COUNT, json_object_new_uint64(gr->val.count));
 		json_object_object_add(r, LT_JK_FIRST_NS, json_object_new_uint64(gr->val.first_ns));
 		json_object_object_add(r, LT_JK_LAST_NS, json_object_new_uint64(gr->val.last_ns));
-		json_object_object_add(r, LT_JK_STACK, stack_json(s, gr->key.stack_id));
+		json_object_object_add(r, LT_JK_STACK, stack_json(s, sum, gr->key.stack_id));
 		json_object_array_add(g, r);
 	}
 	json_object_object_add(o, LT_JK_TYPE, json_object_new_string(LT_JT_SUMMARY));
@@ -333,8 +334,8 @@ static void print_watch(struct lt_session *s, const struct lt_summary *sum)
 			ws->failed, ws->last_tid, strerror(ws->last_err));
 	for (size_t i = 0; o && i < sum->nbounds; i++) {
 		const struct lt_bound_row *b = &sum->bounds[i];
-		__u64 frames[LT_MAX_STACK];
-		__u64 pc = maps__stack(s, b->key.stack_id, frames) ?
+		const __u64 *frames;
+		__u64 pc = maps__summary_frames(sum, b->key.stack_id, &frames) ?
 			   frames[0] : 0;
 		size_t j;
 
