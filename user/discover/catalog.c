@@ -11,11 +11,19 @@
 #include <bpf/btf.h>
 #include "catalog.h"
 #include "ksyms.h"
+#include "lazytrace.skel.h"
+
+/*
+ * A program by its skeleton name: the name as a string, checked at build
+ * time against the skeleton's fields (a typo does not compile). Only the
+ * type is used; the catalog never touches a loaded skeleton.
+ */
+#define PROG(name)	&(#name)[0 * sizeof(((struct lazytrace_bpf *)0)->progs.name)]
 
 #define BOUNDARY_LOST "nesting depth from events, section span"
 
 /* --boundaries watch: every boundary is a write to these two bytes. */
-#define WATCH_CAND { "task_struct.lazy_mmu_state", .watch = "pe_watch", \
+#define WATCH_CAND { "task_struct.lazy_mmu_state", .watch = PROG(pe_watch), \
 	.why = "7.0+: write watchpoint per thread (--boundaries watch)", \
 	.needs = LT_NEED_WATCH }
 
@@ -24,58 +32,58 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 	 * only see the outermost transitions, so the helpers come first. */
 	[LT_EV_ENTER] = { LT_EV_ENTER, "section_enter", BOUNDARY_LOST, false, {
 		WATCH_CAND,
-		{ "lazy_mmu_mode_enable", "fe_enter", "kp_enter", NULL,
+		{ "lazy_mmu_mode_enable", PROG(fe_enter), PROG(kp_enter), NULL,
 		  "7.0 generic helper; inline upstream" },
-		{ "arch_enter_lazy_mmu_mode", "fe_enter", "kp_enter", NULL,
+		{ "arch_enter_lazy_mmu_mode", PROG(fe_enter), PROG(kp_enter), NULL,
 		  "sparc64: out of line in arch/sparc/mm/tlb.c" },
-		{ "xen_enter_lazy_mmu", "fe_enter", "kp_enter", NULL,
+		{ "xen_enter_lazy_mmu", PROG(fe_enter), PROG(kp_enter), NULL,
 		  "x86 Xen PV 6.7+: reached through pv_ops", LT_NEED_XEN_PV },
-		{ "paravirt_enter_lazy_mmu", "fe_enter", "kp_enter", NULL,
+		{ "paravirt_enter_lazy_mmu", PROG(fe_enter), PROG(kp_enter), NULL,
 		  "x86 Xen PV <= 6.6", LT_NEED_XEN_PV },
 	} },
 	[LT_EV_LEAVE] = { LT_EV_LEAVE, "section_leave", BOUNDARY_LOST, false, {
 		WATCH_CAND,
-		{ "lazy_mmu_mode_disable", "fe_leave", "kp_leave", NULL,
+		{ "lazy_mmu_mode_disable", PROG(fe_leave), PROG(kp_leave), NULL,
 		  "7.0 generic helper; inline upstream", 0, LT_LEAVE_COUNT },
-		{ "arch_leave_lazy_mmu_mode", "fe_leave", "kp_leave", NULL,
+		{ "arch_leave_lazy_mmu_mode", PROG(fe_leave), PROG(kp_leave), NULL,
 		  "sparc64", 0, LT_LEAVE_OFF },
-		{ "xen_leave_lazy_mmu", "fe_leave", "kp_leave", NULL,
+		{ "xen_leave_lazy_mmu", PROG(fe_leave), PROG(kp_leave), NULL,
 		  "x86 Xen PV", LT_NEED_XEN_PV, LT_LEAVE_OFF },
 	} },
 	[LT_EV_FLUSH] = { LT_EV_FLUSH, "section_flush", "nested-leave flushes",
 			  false, {
-		{ "arch_flush_lazy_mmu_mode", "fe_flush", "kp_flush", NULL,
+		{ "arch_flush_lazy_mmu_mode", PROG(fe_flush), PROG(kp_flush), NULL,
 		  "sparc64 7.0+" },
-		{ "xen_flush_lazy_mmu", "fe_flush", "kp_flush", NULL,
+		{ "xen_flush_lazy_mmu", PROG(fe_flush), PROG(kp_flush), NULL,
 		  "x86 Xen PV", LT_NEED_XEN_PV },
-		{ "paravirt_flush_lazy_mmu", "fe_flush", "kp_flush", NULL,
+		{ "paravirt_flush_lazy_mmu", PROG(fe_flush), PROG(kp_flush), NULL,
 		  "x86 Xen PV <= 6.6", LT_NEED_XEN_PV },
 	} },
 	[LT_EV_PAUSE] = { LT_EV_PAUSE, "section_pause",
 			  "pause depth from events", false, {
 		WATCH_CAND,
-		{ "lazy_mmu_mode_pause", "fe_pause", "kp_pause", NULL,
+		{ "lazy_mmu_mode_pause", PROG(fe_pause), PROG(kp_pause), NULL,
 		  "7.0 generic helper; inline upstream" },
 	} },
 	[LT_EV_RESUME] = { LT_EV_RESUME, "section_resume",
 			   "pause depth from events", false, {
 		WATCH_CAND,
-		{ "lazy_mmu_mode_resume", "fe_resume", "kp_resume", NULL,
+		{ "lazy_mmu_mode_resume", PROG(fe_resume), PROG(kp_resume), NULL,
 		  "7.0 generic helper; inline upstream" },
 	} },
 	[LT_EV_PAGE_ALLOC] = { LT_EV_PAGE_ALLOC, "page_alloc",
 			       "alloc_in_lazy, allocation order", false, {
 		/* Every entry point funnels here, so nothing is missed. */
-		{ "__alloc_frozen_pages_noprof", "fe_alloc", "kp_alloc", NULL,
+		{ "__alloc_frozen_pages_noprof", PROG(fe_alloc), PROG(kp_alloc), NULL,
 		  "6.14+" },
-		{ "__alloc_pages_noprof", "fe_alloc", "kp_alloc", NULL,
+		{ "__alloc_pages_noprof", PROG(fe_alloc), PROG(kp_alloc), NULL,
 		  "6.10-6.13 (memory allocation profiling)" },
-		{ "__alloc_pages", "fe_alloc", "kp_alloc", NULL, "<= 6.9" },
+		{ "__alloc_pages", PROG(fe_alloc), PROG(kp_alloc), NULL, "<= 6.9" },
 		/* Entry points: only their callers are covered. */
-		{ "get_free_pages_noprof", "fe_alloc", "kp_alloc", NULL,
+		{ "get_free_pages_noprof", PROG(fe_alloc), PROG(kp_alloc), NULL,
 		  "6.10+ __get_free_pages" },
-		{ "__get_free_pages", "fe_alloc", "kp_alloc", NULL, "<= 6.9" },
-		{ "kmem:mm_page_alloc", NULL, NULL, "tp_page_alloc",
+		{ "__get_free_pages", PROG(fe_alloc), PROG(kp_alloc), NULL, "<= 6.9" },
+		{ "kmem:mm_page_alloc", NULL, NULL, PROG(tp_page_alloc),
 		  "any kernel" },
 	} },
 	[LT_EV_TLB_FLUSH] = { LT_EV_TLB_FLUSH, "tlb_flush",
@@ -85,32 +93,32 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 		 * every gather flush and the flushes outside gathers too,
 		 * while some copies of the inline below are notrace (sid
 		 * 7.2) or inlined away. */
-		{ "flush_tlb_mm_range", "fe_flush_range", "kp_flush_range",
+		{ "flush_tlb_mm_range", PROG(fe_flush_range), PROG(kp_flush_range),
 		  NULL, "x86" },
 		/* A static inline with one copy per user and no BTF entry:
 		 * only kprobes by address can see every copy. */
-		{ "tlb_flush_mmu_tlbonly", NULL, "kp_flush_gather", NULL,
+		{ "tlb_flush_mmu_tlbonly", NULL, PROG(kp_flush_gather), NULL,
 		  "all arches; one static copy per user" },
-		{ "tlb:tlb_flush", NULL, NULL, "tp_tlb_flush", "x86" },
+		{ "tlb:tlb_flush", NULL, NULL, PROG(tp_tlb_flush), "x86" },
 	} },
 	[LT_EV_NEXT_BATCH] = { LT_EV_NEXT_BATCH, "gather_next_batch",
 			       "next-batch counts", false, {
-		{ "tlb_next_batch", "fe_next_batch", "kp_next_batch", NULL,
+		{ "tlb_next_batch", PROG(fe_next_batch), PROG(kp_next_batch), NULL,
 		  "all" },
 	} },
 	[LT_EV_BATCH_FREE] = { LT_EV_BATCH_FREE, "gather_batch_free",
 			       "pages per batch", false, {
-		{ "__tlb_batch_free_encoded_pages", "fe_batch_free",
-		  "kp_batch_free", NULL, "6.9+" },
+		{ "__tlb_batch_free_encoded_pages", PROG(fe_batch_free),
+		  PROG(kp_batch_free), NULL, "6.9+" },
 		/* Its caller, where the above is inlined (sid arm64 7.2):
 		 * walks the chain. Before free_pages_and_swap_cache, which
 		 * 6.9+ passes encoded entries, not pages (a folio range is
 		 * two entries). */
-		{ "tlb_batch_pages_flush", "fe_batch_flush_gather",
-		  "kp_batch_flush_gather", NULL,
+		{ "tlb_batch_pages_flush", PROG(fe_batch_flush_gather),
+		  PROG(kp_batch_flush_gather), NULL,
 		  "all eras: the whole batch chain, one event per batch" },
-		{ "free_pages_and_swap_cache", "fe_batch_free_nr",
-		  "kp_batch_free_nr", NULL, "<= 6.8: one call per batch" },
+		{ "free_pages_and_swap_cache", PROG(fe_batch_free_nr),
+		  PROG(kp_batch_free_nr), NULL, "<= 6.8: one call per batch" },
 	} },
 	[LT_EV_TABLE_FREE] = { LT_EV_TABLE_FREE, "gather_table_free",
 			       "table-free counts", false, {
@@ -119,26 +127,26 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 		 * through pv_ops: they land in page batches and this counts
 		 * 0 there (bookworm 6.1, trixie 6.12), yet is right to attach
 		 * (Xen PV uses it). */
-		{ "tlb_remove_table", "fe_table_free", "kp_table_free", NULL,
+		{ "tlb_remove_table", PROG(fe_table_free), PROG(kp_table_free), NULL,
 		  "MMU_GATHER_TABLE_FREE arches; x86 native 6.14+" },
 	} },
 	[LT_EV_GATHER_FINISH] = { LT_EV_GATHER_FINISH, "gather_finish",
 				  "batches per gather, fullmm", false, {
-		{ "tlb_finish_mmu", "fe_gather_finish", "kp_gather_finish",
+		{ "tlb_finish_mmu", PROG(fe_gather_finish), PROG(kp_gather_finish),
 		  NULL, "all" },
 	} },
 	[LT_EV_SYSCALL_EXIT] = { LT_EV_SYSCALL_EXIT, "syscall_exit",
 				 "open_at_user_return", true, {
-		{ "raw_syscalls:sys_exit", NULL, NULL, "tp_sys_exit", "all" },
+		{ "raw_syscalls:sys_exit", NULL, NULL, PROG(tp_sys_exit), "all" },
 	} },
 	[LT_EV_TASK_EXIT] = { LT_EV_TASK_EXIT, "task_exit", "open_at_exit",
 			      true, {
-		{ "sched:sched_process_exit", NULL, NULL, "tp_task_exit",
+		{ "sched:sched_process_exit", NULL, NULL, PROG(tp_task_exit),
 		  "all" },
 	} },
 	[LT_EV_SCHED_SWITCH] = { LT_EV_SCHED_SWITCH, "sched_switch",
 				 "sleep_in_lazy", true, {
-		{ "sched:sched_switch", NULL, NULL, "tp_sched_switch", "all" },
+		{ "sched:sched_switch", NULL, NULL, PROG(tp_sched_switch), "all" },
 	} },
 	/* Pre-7.0 Xen PV leaves lazy mode for a task switched out inside a
 	 * section and enters it again when it runs, through the enter and
@@ -146,17 +154,17 @@ const struct lt_event_def lt_catalog[LT_EV_MAX] = {
 	 * pauses the task counters instead (docs/STATE.md). */
 	[LT_EV_SWITCH_OUT] = { LT_EV_SWITCH_OUT, "switch_out",
 			       "sections preempted: boundaries drift", true, {
-		{ "paravirt_start_context_switch", "fe_switch_out",
-		  "kp_switch_out", NULL, "x86 Xen PV <= 6.6",
+		{ "paravirt_start_context_switch", PROG(fe_switch_out),
+		  PROG(kp_switch_out), NULL, "x86 Xen PV <= 6.6",
 		  LT_NEED_XEN_PV },
-		{ "xen_start_context_switch", "fe_switch_out",
-		  "kp_switch_out", NULL, "x86 Xen PV 6.7+", LT_NEED_XEN_PV },
+		{ "xen_start_context_switch", PROG(fe_switch_out),
+		  PROG(kp_switch_out), NULL, "x86 Xen PV 6.7+", LT_NEED_XEN_PV },
 	} },
 	[LT_EV_SWITCH_IN] = { LT_EV_SWITCH_IN, "switch_in",
 			      "sections preempted: boundaries drift", true, {
-		{ "paravirt_end_context_switch", "fe_switch_in",
-		  "kp_switch_in", NULL, "x86 Xen PV <= 6.6", LT_NEED_XEN_PV },
-		{ "xen_end_context_switch", "fe_switch_in", "kp_switch_in",
+		{ "paravirt_end_context_switch", PROG(fe_switch_in),
+		  PROG(kp_switch_in), NULL, "x86 Xen PV <= 6.6", LT_NEED_XEN_PV },
+		{ "xen_end_context_switch", PROG(fe_switch_in), PROG(kp_switch_in),
 		  NULL, "x86 Xen PV 6.7+", LT_NEED_XEN_PV },
 	} },
 };
