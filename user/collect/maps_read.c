@@ -224,10 +224,12 @@ static int read_stacks(struct lt_session *s, struct lt_summary *sum)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct lt_stack_snap *st = &sum->stacks[sum->nstacks];
+		struct lt_stack_snap *st;
 
+		/* no stack (-1: counted without unwinding), or seen */
 		if (ids[i] < 0 || (i && ids[i] == ids[i - 1]))
 			continue;
+		st = &sum->stacks[sum->nstacks];
 		st->id = ids[i];
 		st->n = maps__stack(s, ids[i], st->frames);
 		sum->nstacks += st->n > 0;
