@@ -78,7 +78,7 @@ both concurrency v7 concurrency 7.0
 # and stderr say so.
 both bench-floor pre7 roberts-bug pre-7.0 --bench-floor alloc
 
-# The plan, as text and JSON (probes resolved in the model's ELF; the
+# The plan (probes resolved in the model's ELF; the
 # feature and preemption lines are this host's, like make model-test's).
 $LT --uprobe-target build/model/lt-model-v7 --list-probes >"$T/plan.out" 2>&1
 $N plain <"$T/plan.out" >"$T/plan.txt"
